@@ -1,0 +1,73 @@
+# Wegwijzer Jeugdhulp. `make run` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY := .venv/bin/python
+RASA := .venv/bin/rasa
+STAMP := .venv/.requirements.sha256
+PIPELINE := build/spacy_nl/meta.json
+MODEL := models/wegwijzer.tar.gz
+TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py)
+
+# Stable results: fixed hash seed (must be set before Python starts), quiet TensorFlow, 2 cores.
+export PYTHONHASHSEED := 0
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_INTRA_OP_PARALLELISM_THREADS := 2
+export TF_INTER_OP_PARALLELISM_THREADS := 1
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help setup train run shell test validate pytest story-test safety-report nlu-report purge clean
+
+help:
+	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055)"
+	@echo "make test    set up, validate the data, train if needed, run every test"
+	@echo "make shell   chat with the bot in this terminal"
+	@echo "make safety-report | nlu-report | purge | clean"
+
+setup: $(STAMP) $(PIPELINE)
+
+$(STAMP): requirements.txt requirements-dev.txt scripts/setup.sh
+	scripts/setup.sh
+
+$(PIPELINE): $(STAMP) bot/nlp.py bot/knowledge/regions.yml bot/knowledge/roles.yml
+	$(PY) -m bot.nlp build
+
+train: $(MODEL)
+
+# --force: Rasa fingerprints the spaCy pipeline by its path only, so make decides when to retrain.
+$(MODEL): $(STAMP) $(PIPELINE) $(TRAIN_INPUTS)
+	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name wegwijzer --force
+
+run: setup train
+	scripts/run.sh
+
+shell: setup train
+	@mkdir -p var
+	@$(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: setup
+	$(RASA) data validate --domain domain --data data --config config.yml --max-history 5 --fail-on-warnings
+
+pytest: setup train
+	$(PY) -m pytest
+
+story-test: setup train
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories --fail-on-prediction-errors --out reports/stories
+
+safety-report: setup train
+	$(PY) -m tests.safety_report
+
+test: validate pytest story-test safety-report
+
+nlu-report: setup
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out reports/nlu
+	$(PY) -m tests.nlu_report reports/nlu
+
+purge: setup
+	$(PY) -m bot.retention
+
+clean:
+	rm -rf build models/*.tar.gz reports results var .pytest_cache

@@ -1,0 +1,1 @@
+"""Rasa SDK action server for Wegwijzer Jeugdhulp: thin actions over the domain logic in bot/."""

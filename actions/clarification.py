@@ -1,0 +1,108 @@
+"""The clarification form's validation action. It sees every message while the form is active,
+so it is where safety, stopping, side questions and corrections are handled mid-form: the form
+never rejects a message, and a crisis message can never be swallowed as an answer
+(shared/rasa-notes.md, "Safety must interrupt forms")."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import faq, safety
+from actions.common import latest_entities, latest_intent, say, slot_values
+from bot import clarification
+
+PROBLEM_RESPONSES = {
+    "too_long": "input_too_long",
+    "no_words": "input_no_words",
+    "english": "input_english",
+    "gibberish": "input_gibberish",
+    "age_implausible": "age_implausible",
+    "unreadable_referrer_role": "unreadable_referrer_role",
+    "unreadable_child_age": "unreadable_child_age",
+    "unreadable_municipality": "unreadable_municipality",
+    "unreadable_duration": "unreadable_duration",
+    "unreadable_impact": "unreadable_impact",
+}
+FIELD_WORDS = {"referrer_role": "wie je bent", "child_age": "de leeftijd", "municipality": "de gemeente"}
+
+
+def _end_form(reason: Text) -> List[EventType]:
+    return [SlotSet("last_input", reason), SlotSet("requested_slot", None), ActiveLoop(None)]
+
+
+class ValidateClarificationForm(Action):
+    def name(self) -> Text:
+        return "validate_clarification_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        events: List[EventType] = []
+        if not tracker.get_slot("intro_shown"):
+            say(dispatcher, tracker, "intro")
+            events.append(SlotSet("intro_shown", True))
+
+        intent, confidence = latest_intent(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop.get("name") != "clarification_form":
+            requested = None  # activation: the message that started the form
+
+        # 1. Safety first, always: the route now, and the form stops.
+        if intent == "signal_danger":
+            return events + safety.escalate(dispatcher, tracker) + _end_form("safety")
+        if intent == "stop_conversation" and requested:
+            dispatcher.utter_message(response="utter_stopped")
+            return events + _end_form("stopped")
+        # 2. A side question: answer it, then ask the open question again.
+        if requested and faq.is_side_question(intent, confidence, text):
+            faq.answer(dispatcher, tracker, intent)
+            say(dispatcher, tracker, f"ask_{requested}")
+            return events + [SlotSet("last_input", f"side_question:{intent}"), SlotSet("requested_slot", requested)]
+
+        # 3. An answer (possibly with more facts, or a correction of an earlier answer).
+        slots = slot_values(tracker)
+        turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent)
+        updates = dict(turn.updates)
+        wants_correction = intent == "correct_answer" and confidence >= faq.MIN_CONFIDENCE
+        if wants_correction and requested in updates and requested not in turn.corrected:
+            # "ik wil iets aanpassen" is not the answer to the open question.
+            updates.pop(requested)
+        if turn.corrected:
+            changed = ", ".join(f"{FIELD_WORDS[slot]} is nu {self._shown(slot, updates[slot])}" for slot in turn.corrected)
+            say(dispatcher, tracker, "corrected", corrected=changed)
+        elif wants_correction and requested:
+            say(dispatcher, tracker, "correction_later")
+        unreadable = int(tracker.get_slot("unreadable_count") or 0)
+        if requested and turn.problem and not wants_correction:
+            unreadable += 1
+            if unreadable > clarification.MAX_UNREADABLE:
+                updates[requested] = clarification.give_up_value(requested)
+                if requested == "municipality":
+                    updates["municipality_known"] = False
+                say(dispatcher, tracker, "skip_question")
+                unreadable = 0
+            else:
+                say(dispatcher, tracker, PROBLEM_RESPONSES.get(turn.problem, "unreadable_answer"))
+        elif not turn.problem:
+            unreadable = 0
+
+        next_slot = clarification.next_question({**slots, **updates})
+        if next_slot:
+            # The form has no utter_ask_* responses: the question is asked here, in the version
+            # for the asker's role (which this very message may have told us).
+            say(dispatcher, tracker, f"ask_{next_slot}", role=updates.get("referrer_role"))
+        return events + [SlotSet(name, value) for name, value in updates.items()] + [
+            SlotSet("unreadable_count", unreadable),
+            SlotSet("last_input", "problem" if turn.problem else "answer"),
+            SlotSet("requested_slot", next_slot),
+        ]
+
+    @staticmethod
+    def _shown(slot: Text, value: Any) -> Text:
+        if slot == "referrer_role":
+            return clarification.role_text(value)
+        if slot == "child_age":
+            return f"{value} jaar"
+        return str(value)

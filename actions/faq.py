@@ -1,0 +1,50 @@
+"""Side questions: what the local team is, costs, beschikking, privacy, talking to a person."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import say, team_for
+
+# Intent -> response. Inside the form the validation action answers these and asks again.
+SIDE_QUESTIONS = {
+    "ask_local_team": "utter_faq_local_team",
+    "ask_costs": "utter_faq_costs",
+    "ask_beschikking": "utter_faq_beschikking",
+    "ask_privacy": "utter_faq_privacy",
+    "ask_human": "faq_human",  # bot/knowledge/texts.yml: it names the local team
+    "ask_waiting_time": "utter_faq_waiting_time",
+    "bot_challenge": "utter_iamabot",
+}
+# A side question inside the form must look like one: a question mark, or short and confident.
+MIN_CONFIDENCE = 0.6
+MAX_WORDS_WITHOUT_QUESTION_MARK = 10
+
+
+def is_side_question(intent: Text, confidence: float, text: Text) -> bool:
+    if intent not in SIDE_QUESTIONS or confidence < MIN_CONFIDENCE:
+        return False
+    return "?" in text or len(re.findall(r"\w+", text)) <= MAX_WORDS_WITHOUT_QUESTION_MARK
+
+
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:
+    response = SIDE_QUESTIONS.get(intent)
+    if response == "faq_human":
+        name, contact = team_for(tracker)
+        say(dispatcher, tracker, response, team=f"{name} ({contact})")
+    elif response:
+        dispatcher.utter_message(response=response)
+    return response
+
+
+class ActionOfferHuman(Action):
+    def name(self) -> Text:
+        return "action_offer_human"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        answer(dispatcher, tracker, "ask_human")
+        return []

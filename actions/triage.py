@@ -1,0 +1,181 @@
+"""After the clarification: the summary to check, corrections, and the matched-care route."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import conversation_ref, latest_entities, latest_intent, say, slot_values, team_for, user_turns
+from bot import clarification, indicators, intake, regions, scope, triage
+from bot.config import MAX_SUMMARY_CHARS
+
+# Words that name a part of the summary, for "de leeftijd klopt niet" and the like.
+FIELD_KEYWORDS = {
+    "referrer_role": ["wie ik ben", "rol", "wie vraagt", "ik ben geen"],
+    "child_age": ["leeftijd", "oud", "jaar"],
+    "municipality": ["gemeente", "woonplaats", "plaats", "wonen"],
+    "concern": ["zorg", "probleem", "klacht", "onderwerp", "vraag"],
+    "duration": ["hoe lang", "duur", "lang"],
+    "impact": ["last", "invloed", "impact"],
+    "tried": ["geprobeerd", "gedaan"],
+    "help_involved": ["hulp die er", "betrokken", "hulpverlener"],
+    "network": ["steun", "netwerk", "familie"],
+    "goal": ["doel", "anders worden", "resultaat"],
+    "youth_wish": ["zelf wil", "jongere"],
+}
+FIELD_TITLES = {
+    "referrer_role": "Wie vraagt", "child_age": "Leeftijd", "municipality": "Gemeente", "concern": "De zorg",
+    "duration": "Hoe lang", "impact": "Invloed", "tried": "Al geprobeerd", "help_involved": "Hulp die er al is",
+    "network": "Steun", "goal": "Wat anders moet", "youth_wish": "Wat de jongere wil",
+}
+SKIP_AFTER = {"signal_danger", "stop_conversation"}
+
+
+def summary_text(tracker: Tracker) -> Text:
+    return "\n".join(f"- {line}" for line in clarification.summary_lines(slot_values(tracker), MAX_SUMMARY_CHARS))
+
+
+class ActionSummarizeClarification(Action):
+    def name(self) -> Text:
+        return "action_summarize_clarification"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if latest_intent(tracker)[0] in SKIP_AFTER:
+            return []  # the form ended for safety or because the user stopped: no summary now
+        say(dispatcher, tracker, "summary", summary=summary_text(tracker))
+        return []
+
+
+class ActionAskCorrection(Action):
+    def name(self) -> Text:
+        return "action_ask_correction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        slots = slot_values(tracker)
+        text = (tracker.latest_message or {}).get("text") or ""
+        turn = clarification.read_turn(slots, text, None, latest_entities(tracker))
+        if turn.corrected:
+            # "nee, ze is 12": apply it straight away and show the summary again.
+            events = [SlotSet(name, value) for name, value in turn.updates.items() if name in turn.corrected
+                      or name == "municipality_known"]
+            updated = {**slots, **{event["name"]: event["value"] for event in events}}
+            lines = "\n".join(f"- {line}" for line in clarification.summary_lines(updated, MAX_SUMMARY_CHARS))
+            say(dispatcher, tracker, "summary", summary=lines)
+            return events
+        filled = [slot for slot in clarification.QUESTION_ORDER if slots.get(slot) not in (None, "")]
+        if not filled:
+            say(dispatcher, tracker, "nothing_to_correct")
+            return []
+        buttons = [{"title": FIELD_TITLES[slot], "payload": f'/correct_answer{{"field":"{slot}"}}'} for slot in filled]
+        say(dispatcher, tracker, "ask_correction", buttons=buttons)
+        return []
+
+
+def field_from(tracker: Tracker) -> Optional[Text]:
+    for entity in latest_entities(tracker):
+        if entity.get("entity") == "field" and entity.get("value") in FIELD_TITLES:
+            return entity["value"]
+    text = ((tracker.latest_message or {}).get("text") or "").lower()
+    for slot, words in FIELD_KEYWORDS.items():
+        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in words):
+            return slot
+    return None
+
+
+class ActionApplyCorrection(Action):
+    """Clears the chosen answer; the clarification form then asks that question again."""
+
+    def name(self) -> Text:
+        return "action_apply_correction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        field = field_from(tracker)
+        if not field:
+            say(dispatcher, tracker, "ask_correction", buttons=[
+                {"title": FIELD_TITLES[slot], "payload": f'/correct_answer{{"field":"{slot}"}}'}
+                for slot in clarification.QUESTION_ORDER if tracker.get_slot(slot) not in (None, "")])
+            return []
+        events: List[EventType] = [SlotSet(field, None), SlotSet("unreadable_count", 0)]
+        if field == "municipality":
+            events.append(SlotSet("municipality_known", None))
+        return events
+
+
+def _options_text(options: List[Dict[str, Any]]) -> Text:
+    lines = []
+    for option in options:
+        lines.append(f"- {option['name']}: {option['description']} Kosten: {option['cost']}. {option['how']}")
+    return "\n".join(lines)
+
+
+class ActionTriage(Action):
+    def name(self) -> Text:
+        return "action_triage"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        slots = slot_values(tracker)
+        facts = triage.facts_from_slots(slots)
+        route = triage.decide(facts)
+        team_name, contact = team_for(tracker)
+        municipality = slots.get("municipality")
+        if route.route == "voorveld":
+            options = triage.voorveld_options(facts["domains"], facts["age"], municipality)
+            tip = triage.normalising_tip(facts["domains"]) if facts["role"] in ("parent", "youth", "unknown") else None
+            normalising = f"{tip['text']} Tip: {tip['tip']}\n\n" if tip else ""
+            say(dispatcher, tracker, "route_voorveld", normalising=normalising,
+                                     options=_options_text(options))
+            say(dispatcher, tracker, "offer_local_team", team_name=team_name)
+        else:
+            if route.route == "safety":
+                say(dispatcher, tracker, "route_safety", team_name=team_name, contact=contact)
+            elif route.route == "adult":
+                say(dispatcher, tracker, "route_adult", adult_text=scope.adult_text())
+            elif route.route == "dyslexia_school":
+                say(dispatcher, tracker, "route_dyslexia", dyslexia_text=scope.dyslexia_text(facts["age"]))
+            elif route.route == "out_of_scope":
+                item = scope.item_by_id(facts["out_of_scope"], municipality)
+                say(dispatcher, tracker, "route_out_of_scope", alternative=item["alternative"])
+            elif route.route == "national_guidance":
+                say(dispatcher, tracker, "route_national", municipality=municipality or "Je gemeente",
+                                         guidance=regions.national_guidance())
+            elif route.route == "child_protection":
+                say(dispatcher, tracker, "route_child_protection", team_name=team_name, contact=contact)
+            elif route.route == "specialist":
+                say(dispatcher, tracker, "route_specialist", team_name=team_name, contact=contact)
+            else:
+                say(dispatcher, tracker, "route_local_team", team_name=team_name, contact=contact)
+            say(dispatcher, tracker, "ask_feedback")
+        ref, events = conversation_ref(tracker)
+        indicators.record("route", ref, role=facts["role"], municipality=municipality if facts["municipality_known"] else None,
+                          domain=(facts["domains"] or [None])[0], route=route.route, turns=user_turns(tracker))
+        return events + [SlotSet("route", route.route)]
+
+
+class ActionLocalTeamContact(Action):
+    """The referrer wants the local team after all (a lighter option was offered first)."""
+
+    def name(self) -> Text:
+        return "action_local_team_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        team_name, contact = team_for(tracker)
+        say(dispatcher, tracker, "local_team_contact", team_name=team_name, contact=contact,
+                                 summary=summary_text(tracker))
+        say(dispatcher, tracker, "ask_feedback")
+        return []
+
+
+class ActionLighterAccepted(Action):
+    """The referrer keeps to the lighter option (an indicator the regions asked for)."""
+
+    def name(self) -> Text:
+        return "action_lighter_accepted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        ref, events = conversation_ref(tracker)
+        indicators.record("lighter_accepted", ref, role=tracker.get_slot("referrer_role"), route="voorveld")
+        say(dispatcher, tracker, "ask_feedback")
+        return events

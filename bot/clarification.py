@@ -1,0 +1,155 @@
+"""Vraagverheldering (question clarification): which questions to ask, and how one user message
+updates the answers. Pure functions; actions/clarification.py wraps them for the form."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot import intake, regions, scope, text_checks
+
+# The order in which questions are asked (domain.md §2.2).
+QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
+                  "tried", "help_involved", "network", "goal", "youth_wish"]
+CHOICE_VALUES = {
+    "referrer_role": {"gp", "school", "parent", "youth"},
+    "duration": {"kort", "middel", "lang"},
+    "impact": {"weinig", "merkbaar", "groot"},
+}
+# After this many answers the bot could not read, a choice question takes "onbekend" and moves
+# on, so nobody gets stuck (the summary shows it and can still be corrected).
+MAX_UNREADABLE = 2
+ADULT_AGE = 18
+YOUTH_VIEW_AGE = 12  # young people from 12 get a say in the help (seed 001 lines 271, 280)
+CORRECTABLE = {"referrer_role", "child_age", "municipality"}
+
+
+def required_slots(slots: Mapping[str, Any]) -> List[str]:
+    """The questions this conversation needs; short routes (18+, not youth care, dyslexia,
+    municipality outside the regions) stop as soon as the route is clear."""
+    needed = ["referrer_role", "child_age"]
+    age = slots.get("child_age")
+    if isinstance(age, int) and age >= ADULT_AGE:
+        return needed + ["municipality"]
+    needed += ["municipality", "concern"]
+    concern = slots.get("concern")
+    municipality = slots.get("municipality")
+    if concern and (scope.out_of_scope_item(concern, municipality) or scope.mentions_dyslexia(concern)
+                    or intake.mentions_child_protection(concern)):
+        return needed
+    if municipality and slots.get("municipality_known") is False:
+        return needed
+    needed += ["duration", "impact", "tried", "help_involved", "network", "goal"]
+    if isinstance(age, int) and age >= YOUTH_VIEW_AGE and slots.get("referrer_role") != "youth":
+        needed.append("youth_wish")
+    return needed
+
+
+def next_question(slots: Mapping[str, Any]) -> Optional[str]:
+    return next((slot for slot in required_slots(slots) if slots.get(slot) in (None, "")), None)
+
+
+@dataclass
+class Turn:
+    """What one user message changes: new slot values, corrections, a problem to explain."""
+    updates: Dict[str, Any] = field(default_factory=dict)
+    corrected: List[str] = field(default_factory=list)
+    problem: Optional[str] = None
+
+
+def _valid_age(value: Any) -> bool:
+    return isinstance(value, int) and 0 <= value <= 25
+
+
+def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
+              entities: Optional[List[Mapping[str, Any]]] = None, intent: Optional[str] = None) -> Turn:
+    """Reads one message in the clarification form.
+
+    ``entities`` may carry values from buttons (payload ``/inform{"duration": "kort"}``).
+    Facts the message states outright (age, municipality, role) also fill or correct other
+    slots; the requested slot takes the whole message when it is a free-text question.
+    """
+    turn = Turn()
+    entities = entities or []
+    from_buttons = {entity["entity"]: entity["value"] for entity in entities
+                    if entity.get("entity") in ("role", "duration", "impact", "age", "municipality")}
+    cleaned, problem = text_checks.clean_answer(text)
+    # A message that tells the worry fills the concern whatever was asked ("meisje 15, Katwijk,
+    # somber sinds maanden" as the answer to the age question), so it is not asked again.
+    describes = (not problem and not slots.get("concern") and requested not in intake.FREE_TEXT_SLOTS
+                 and (intent == "describe_concern" or intake.describes_concern(cleaned)))
+    facts: Dict[str, Any] = {} if problem and not from_buttons else intake.read_message(cleaned, requested, describes)
+    if describes:
+        facts["concern"] = cleaned
+    if "role" in from_buttons and from_buttons["role"] in CHOICE_VALUES["referrer_role"]:
+        facts["referrer_role"] = from_buttons["role"]
+    for name in ("duration", "impact"):
+        if from_buttons.get(name) in CHOICE_VALUES[name]:
+            facts[name] = from_buttons[name]
+    if requested == "concern" and not problem:
+        facts.setdefault("concern", cleaned)
+    elif requested in intake.FREE_TEXT_SLOTS and not problem:
+        facts[requested] = cleaned
+    if "child_age" in facts and not _valid_age(facts["child_age"]):
+        facts.pop("child_age")
+        if requested == "child_age":
+            turn.problem = "age_implausible"
+
+    for slot, value in facts.items():
+        current = slots.get(slot)
+        if slot == "municipality_known":
+            continue
+        if current in (None, "") or slot == requested:
+            turn.updates[slot] = value
+        elif slot in CORRECTABLE and value != current:
+            turn.updates[slot] = value
+            turn.corrected.append(slot)
+    if "municipality" in turn.updates:
+        turn.updates["municipality_known"] = facts.get("municipality_known", True)
+    if requested and requested not in turn.updates and turn.problem is None and not turn.corrected:
+        turn.problem = problem or f"unreadable_{requested}"
+    return turn
+
+
+def role_text(role: Optional[str]) -> str:
+    return intake.role_label(role) if role in CHOICE_VALUES["referrer_role"] else "onbekend"
+
+
+def give_up_value(slot: str) -> Any:
+    """The value a choice question takes after MAX_UNREADABLE unreadable answers."""
+    return {"referrer_role": "unknown", "duration": "onbekend", "impact": "onbekend",
+            "child_age": "onbekend", "municipality": "onbekend"}.get(slot, "onbekend")
+
+
+def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
+    """Dutch lines for the summary the referrer checks ("Klopt dit?")."""
+    def short(value: Any) -> str:
+        text = str(value)
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    role = slots.get("referrer_role")
+    age = slots.get("child_age")
+    lines = []
+    if role:
+        lines.append(f"Wie vraagt: {role_text(role)}")
+    if age is not None:
+        lines.append(f"Leeftijd: {age} jaar" if isinstance(age, int) else "Leeftijd: onbekend")
+    if slots.get("municipality"):
+        place = slots["municipality"]
+        suffix = "" if regions.municipality(place) or place == "onbekend" else " (buiten de regio's die ik ken)"
+        lines.append(f"Gemeente: {place}{suffix}")
+    labels = [("concern", "Zorg"), ("duration", "Hoe lang"), ("impact", "Invloed op het dagelijks leven"),
+              ("tried", "Al geprobeerd"), ("help_involved", "Hulp die er al is"), ("network", "Steun in de omgeving"),
+              ("goal", "Wat moet er anders worden"), ("youth_wish", "Wat de jongere zelf wil")]
+    duration_words = {"kort": "kort (minder dan 3 maanden)", "middel": "een paar maanden", "lang": "lang (een half jaar of langer)"}
+    for slot, label in labels:
+        value = slots.get(slot)
+        if value in (None, ""):
+            continue
+        if slot == "duration":
+            value = duration_words.get(value, value)
+        lines.append(f"{label}: {short(value)}")
+    if slots.get("concern"):
+        domains = intake.concern_domains(slots["concern"])
+        if domains:
+            lines.append("Onderwerp: " + ", ".join(intake.domain_label(domain) for domain in domains))
+    return lines

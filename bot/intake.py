@@ -1,0 +1,223 @@
+"""Reads clarification facts from free text: age, municipality, role, concern domains, duration,
+impact, what was tried, help involved, goal. One message may hold several ("meisje 15, Katwijk,
+somber sinds maanden, POH-gesprekken niet voldoende"), so the bot asks only what is missing."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional, Pattern
+
+from bot import knowledge
+from bot.nlp import NUMBER_WORDS, municipality_names
+
+FREE_TEXT_SLOTS = ("concern", "tried", "network", "help_involved", "goal", "youth_wish")
+
+
+def _phrase_regex(phrases: Iterable[str]) -> Pattern[str]:
+    parts = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = phrase.replace("*", r"[\w-]*")
+        parts.append(body)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _lexicon() -> Dict[str, Any]:
+    data = knowledge.load("intake")
+    return {
+        "domains": {key: _phrase_regex(value["words"]) for key, value in data["concern_domains"].items()},
+        "severe": _phrase_regex(data["severe_signs"]),
+        "durations": [(key, _phrase_regex(words)) for key, words in data["durations"].items()],
+        "impacts": [(key, _phrase_regex(words)) for key, words in data["impacts"].items()],
+        "tried": [(key, _phrase_regex(words)) for key, words in data["tried"].items()],
+        "specialist": _phrase_regex(data["specialist_request"]),
+        "protection": _phrase_regex(data["existing_child_protection"]),
+        "no_help": _phrase_regex(data["no_help_words"]),
+    }
+
+
+def domain_label(domain: str) -> str:
+    return knowledge.load("intake")["concern_domains"][domain]["label"]
+
+
+# --- age -------------------------------------------------------------------------------------
+_NUM = r"(\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_AGE_PATTERNS = [
+    (re.compile(_NUM + r"\s*(?:jaar|jr\.?|jarige|-jarige)\b", re.I), 0),
+    (re.compile(r"\b(?:meisje|jongen|zoon|dochter|kind|kindje|leerling|patiënt|patient|pt|pat|puber|tiener)\.?,?\s*"
+                r"(?:van\s+)?" + _NUM + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%))", re.I), 0),
+    (re.compile(r"\b(?:ze|hij|zij|die|is|ben|wordt)\s+(?:is\s+|nu\s+|net\s+)?" + _NUM + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%|jaar\s+geleden))", re.I), 0),
+    (re.compile(r"\bgroep\s*([1-8])\b", re.I), 3),          # groep 1 is about 4 years old
+    (re.compile(r"\b(?:klas\s*([1-6])|([1-6])e\s*klas|([1-6])\s*(?:havo|vwo|vmbo|mavo|gymnasium|atheneum))\b", re.I), 11),
+]
+_MONTHS_OLD = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden(?:\s+oud)?\b", re.I)
+
+
+def _number(token: str) -> Optional[int]:
+    token = token.lower()
+    if token.isdigit():
+        return int(token)
+    return NUMBER_WORDS.get(token)
+
+
+def parse_age(text: str, asked: bool = False) -> Optional[int]:
+    """The child's age in years; ``asked`` allows a bare number ("9", "negen")."""
+    lowered = text.lower().strip()
+    if asked:
+        bare = re.fullmatch(r"(?:hij is |ze is |zij is |ik ben )?" + _NUM + r"\.?", lowered)
+        if bare:
+            return _number(bare.group(1))
+        if _MONTHS_OLD.search(lowered) or "baby" in lowered or "pasgeboren" in lowered:
+            return 0
+    for pattern, offset in _AGE_PATTERNS:
+        match = pattern.search(lowered)
+        if match:
+            value = next(group for group in match.groups() if group)
+            number = _number(value)
+            if number is not None:
+                return number + offset
+    if _MONTHS_OLD.search(lowered):
+        return 0
+    return None
+
+
+# --- municipality ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _municipality_regex() -> Pattern[str]:
+    names = sorted(municipality_names(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w-])", re.I)
+
+
+_PLACE_PREFIX = re.compile(r"^(?:we wonen in|wij wonen in|ik woon in|hij woont in|ze woont in|zij woont in|"
+                           r"wonen in|woon in|woont in|gemeente|in|uit|de gemeente)\s+", re.I)
+_PLACE = re.compile(r"^[a-zà-ÿ'][a-zà-ÿ' .-]{1,38}[a-zà-ÿ]$", re.I)
+_NOT_PLACES = {"ja", "nee", "weet ik niet", "geen idee", "dat weet ik niet", "onbekend", "nvt", "n.v.t."}
+
+
+def parse_municipality(text: str, asked: bool = False) -> Optional[Dict[str, Any]]:
+    """``{"name": official, "known": True}`` for a configured municipality; when the bot asked,
+    a plausible other place name gives ``{"name": Place, "known": False}``."""
+    match = _municipality_regex().search(text)
+    if match:
+        return {"name": municipality_names()[match.group(1).lower()], "known": True}
+    if not asked:
+        return None
+    candidate = _PLACE_PREFIX.sub("", text.strip().rstrip(".!")).strip()
+    if candidate.lower() in _NOT_PLACES or len(candidate.split()) > 4 or not _PLACE.match(candidate):
+        return None
+    return {"name": " ".join(part[:1].upper() + part[1:] for part in candidate.split()), "known": False}
+
+
+# --- role --------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _role_words() -> List[tuple]:
+    pairs = [(word.lower(), role) for role, data in knowledge.load("roles")["roles"].items() for word in data["words"]]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def role_label(role: str) -> str:
+    return knowledge.load("roles")["roles"][role]["label"]
+
+
+def parse_role(text: str, asked: bool = False) -> Optional[str]:
+    lowered = text.lower().strip()
+    if re.search(r"\b(?:voor|over) (?:mezelf|mijzelf|mij zelf)\b", lowered) or re.match(r"^ik ben (\d{1,2})\b", lowered):
+        return "youth"
+    for word, role in _role_words():
+        escaped = re.escape(word)
+        stated = re.search(r"\b(?:ik ben|ik werk als|als|wij zijn|we zijn|vanuit|namens|ben)\s+(?:de |het |een |hier |)"
+                           + escaped + r"\b", lowered)
+        alone = asked and re.search(r"(?<![\w-])" + escaped + r"(?![\w-])", lowered)
+        if stated or alone:
+            return role
+    return None
+
+
+# --- categories ----------------------------------------------------------------------------------
+def _first_category(text: str, table: List[tuple]) -> Optional[str]:
+    for key, pattern in table:
+        if pattern.search(text):
+            return key
+    return None
+
+
+def concern_domains(text: str) -> List[str]:
+    return [domain for domain, pattern in _lexicon()["domains"].items() if pattern.search(text)]
+
+
+_AGE_STATEMENT = re.compile(r"\b(?:is|ben|van|wordt|meisje|jongen|zoon|dochter|kind|leerling|pt|patiënt)\s+(?:nu\s+|net\s+)?"
+                            + _NUM + r"\s*(?:jaar|jr\.?)(?:\s+oud)?", re.I)
+
+
+def parse_duration(text: str) -> Optional[str]:
+    # "hij is negen jaar" is an age, not a duration.
+    return _first_category(_AGE_STATEMENT.sub(" ", text), _lexicon()["durations"])
+
+
+def parse_impact(text: str) -> Optional[str]:
+    return _first_category(text, _lexicon()["impacts"])
+
+
+def parse_tried_outcome(text: str) -> Optional[str]:
+    return _first_category(text, _lexicon()["tried"])
+
+
+def has_severe_signs(text: str) -> bool:
+    return bool(_lexicon()["severe"].search(text))
+
+
+def asks_specialist(text: str) -> bool:
+    return bool(_lexicon()["specialist"].search(text))
+
+
+def mentions_child_protection(text: str) -> bool:
+    return bool(_lexicon()["protection"].search(text))
+
+
+def means_nothing(text: str) -> bool:
+    """"geen", "nee", "niemand": an answer that says there is nothing (still a valid answer)."""
+    return bool(_lexicon()["no_help"].fullmatch(text.strip().lower().rstrip(".!")))
+
+
+def _clause_with(text: str, pattern: Pattern[str]) -> Optional[str]:
+    for clause in re.split(r"[,;]|\. ", text):
+        if pattern.search(clause):
+            return clause.strip()
+    return None
+
+
+def describes_concern(text: str) -> bool:
+    """A message that tells what the worry is (not just an age or a place)."""
+    return len(re.findall(r"\w+", text)) >= 4 and bool(concern_domains(text) or has_severe_signs(text))
+
+
+def read_message(text: str, requested_slot: Optional[str] = None, describes: bool = False) -> Dict[str, Any]:
+    """Every fact that ``text`` gives, as slot name -> value (only what was found).
+
+    ``describes``: the message tells the worry, so it may also say how long and what was tried."""
+    facts: Dict[str, Any] = {}
+    role = parse_role(text, asked=requested_slot == "referrer_role")
+    if role:
+        facts["referrer_role"] = role
+    age = parse_age(text, asked=requested_slot == "child_age")
+    if age is not None:
+        facts["child_age"] = age
+    place = parse_municipality(text, asked=requested_slot == "municipality")
+    if place:
+        facts["municipality"] = place["name"]
+        facts["municipality_known"] = place["known"]
+    if describes or requested_slot in (None, "concern", "duration"):
+        duration = parse_duration(text)
+        if duration:
+            facts["duration"] = duration
+    if requested_slot == "impact":
+        impact = parse_impact(text)
+        if impact:
+            facts["impact"] = impact
+    if describes or requested_slot in (None, "concern"):
+        # A professional's one-liner often names what was tried and did not help.
+        tried_pattern = dict(_lexicon()["tried"])["not_enough"]
+        clause = _clause_with(text, tried_pattern)
+        if clause:
+            facts["tried"] = clause
+    return facts

@@ -1,0 +1,170 @@
+"""Deterministic safety screen: spaCy Matcher patterns on a message, with negation and exclusions.
+
+The trained classifier (intent `signal_danger`) and this screen are combined in
+`bot.nlu.safety_screen.SafetyScreen`; a hit from either gives the safety route, so a classifier
+miss can never silence a crisis message. Patterns live in `bot/knowledge/safety_patterns.yml`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from bot import knowledge
+
+# Order matters: the first category present decides the opening line of the route.
+CATEGORY_PRIORITY = ["acute_danger", "suicide", "self_harm", "sexual_abuse", "violence",
+                     "forced_marriage", "neglect", "unspecified"]
+
+# Pattern group whose matches are everyday readings: never an alarm, but they clear a
+# classifier-only alarm (bot/knowledge/safety_patterns.yml, `harmless`).
+HARMLESS = "harmless"
+
+# Which national line each category leads to (domain.md §4).
+ROUTE_GROUPS = {
+    "acute_danger": "emergency",
+    "suicide": "suicide_prevention",
+    "self_harm": "suicide_prevention",
+    "violence": "veilig_thuis",
+    "sexual_abuse": "veilig_thuis",
+    "neglect": "veilig_thuis",
+    "forced_marriage": "veilig_thuis",
+    "unspecified": "all_lines",
+}
+
+
+@dataclass(frozen=True)
+class SafetyHit:
+    category: str
+    start: int
+    end: int
+    text: str
+
+
+def _expand(value: Any, vocab: Dict[str, List[str]]) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        return vocab[value[1:]]
+    if isinstance(value, dict):
+        return {key: _expand(item, vocab) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand(item, vocab) for item in value]
+    return value
+
+
+class SafetyMatcher:
+    """Finds safety signals in a spaCy Doc built by the project's Dutch pipeline."""
+
+    def __init__(self, vocab_store, config: Optional[Dict[str, Any]] = None) -> None:
+        config = config or knowledge.load("safety_patterns")
+        vocab = config["vocab"]
+        self.matcher = Matcher(vocab_store)
+        self.options: Dict[str, Dict[str, Any]] = {}
+        for category, patterns in config["patterns"].items():
+            for index, pattern in enumerate(patterns):
+                options = pattern if isinstance(pattern, dict) else {"tokens": pattern}
+                key = f"{category}#{index}"
+                self.options[key] = {"category": category, "keep_negation": bool(options.get("keep_negation")),
+                                     "clause_end": bool(options.get("clause_end")),
+                                     "ignore_exclusions": bool(options.get("ignore_exclusions"))}
+                self.matcher.add(key, [_expand(options["tokens"], vocab)])
+        self.negators = set(config["negators"])
+        self.window_before = config["negation_window_before"]
+        self.window_after = config["negation_window_after"]
+        self.boundaries = set(config["clause_boundaries"])
+        self.sentence_ends = set(config["sentence_ends"])
+        self.negating_phrases = [phrase.split() for phrase in config["negating_phrases"]]
+        self.scope_ends = set(config["negation_scope_ends"])
+        self.exclusions = [
+            (set(rule["categories"]), rule["window"], [phrase.split() for phrase in rule["phrases"]])
+            for rule in config["exclusions"]
+        ]
+
+    def hits(self, doc: Doc) -> List[SafetyHit]:
+        return self.analyse(doc)[0]
+
+    def analyse(self, doc: Doc) -> Tuple[List[SafetyHit], bool]:
+        """The hits, and whether danger words were found but every one was negated or harmless
+        ("geen aanwijzingen voor misbruik", "ze slaat dicht"): the classifier cannot read
+        negation, so such a message clears a classifier-only alarm."""
+        words = [token.lower_ for token in doc]
+        found = []
+        seen_danger_words = False
+        for match_id, start, end in self.matcher(doc):
+            options = self.options[doc.vocab.strings[match_id]]
+            category = options["category"]
+            seen_danger_words = True
+            if category == HARMLESS:
+                continue
+            if any(word in self.sentence_ends for word in words[start:end]):
+                continue
+            if options["clause_end"] and end < len(words) and words[end] not in self.boundaries:
+                continue
+            if self._negated(words, start, end, options["keep_negation"]):
+                continue
+            if not options["ignore_exclusions"] and self._excluded(words, category, start, end):
+                continue
+            found.append(SafetyHit(category, start, end, doc[start:end].text))
+        return found, seen_danger_words and not found
+
+    def categories(self, doc: Doc) -> List[str]:
+        present = {hit.category for hit in self.hits(doc)}
+        return [category for category in CATEGORY_PRIORITY if category in present]
+
+    def _negated(self, words: Sequence[str], start: int, end: int, keep_negation: bool) -> bool:
+        if not keep_negation and any(word in self.negators for word in words[start:end]):
+            return True
+        for index in range(start - 1, max(-1, start - 1 - self.window_before), -1):
+            if words[index] in self.boundaries:
+                break
+            if words[index] in self.negators:
+                return True
+        for index in range(end, min(len(words), end + self.window_after)):
+            if words[index] in self.boundaries:
+                break
+            if words[index] in self.negators:
+                return True
+        # "geen aanwijzingen voor ...", "nooit gezegd dat ...": negates up to the end of the sentence.
+        for index in range(start - 1, -1, -1):
+            if words[index] in self.scope_ends:
+                break
+            if any(words[index:index + len(phrase)] == phrase for phrase in self.negating_phrases):
+                return True
+        return False
+
+    def _excluded(self, words: Sequence[str], category: str, start: int, end: int) -> bool:
+        for categories, window, phrases in self.exclusions:
+            if category not in categories:
+                continue
+            low, high = max(0, start - window), min(len(words), end + window)
+            for phrase in phrases:
+                size = len(phrase)
+                for index in range(low, high - size + 1):
+                    if words[index:index + size] == phrase:
+                        return True
+        return False
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> SafetyMatcher:
+    from bot import nlp
+
+    return SafetyMatcher(nlp.load().vocab)
+
+
+def screen_text(text: str) -> List[str]:
+    """Safety categories found in ``text`` by the deterministic screen (no Rasa needed)."""
+    from bot import nlp
+
+    doc = nlp.load()(text.lower())
+    return default_matcher().categories(doc)
+
+
+def route_group(categories: Sequence[str]) -> Optional[str]:
+    """The national line for the most urgent category, or None when there is none."""
+    for category in CATEGORY_PRIORITY:
+        if category in categories:
+            return ROUTE_GROUPS[category]
+    return None

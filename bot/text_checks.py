@@ -1,0 +1,67 @@
+"""Checks on free text before it is stored as an answer: empty, emoji only, gibberish, English,
+HTML, far too long. Each problem has a response (domain/clarification.yml) that says what to do."""
+from __future__ import annotations
+
+import html
+import re
+from typing import Optional, Tuple
+
+from bot.config import MAX_MESSAGE_CHARS
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_WORD = re.compile(r"[a-zà-ÿ']+")
+_ENGLISH = {"the", "and", "my", "is", "are", "he", "she", "his", "her", "with", "not", "what", "how",
+            "son", "daughter", "child", "help", "please", "school", "i", "you", "we", "have", "has",
+            "does", "doesn't", "don't", "can", "speak", "english", "hello", "hi", "thanks", "of", "to"}
+_DUTCH = {"de", "het", "een", "en", "ik", "mijn", "is", "hij", "ze", "zij", "niet", "met", "van",
+          "wat", "hoe", "zoon", "dochter", "kind", "hulp", "school", "we", "wij", "heb", "heeft", "op",
+          "in", "al", "er", "dat", "die", "voor", "naar", "nog", "ook", "maar", "ja", "nee", "jaar"}
+_KEYBOARD_RUNS = ("qwert", "asdf", "zxcv", "hjkl", "uiop", "sdfg", "dfgh", "fghj", "ghjk", "jkl;")
+_VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
+
+
+def clean(text: str) -> str:
+    """Plain text: HTML tags removed, entities decoded, whitespace collapsed."""
+    text = html.unescape(_TAG.sub(" ", text or ""))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def looks_english(text: str) -> bool:
+    words = _WORD.findall(text.lower())
+    english = sum(word in _ENGLISH for word in words)
+    dutch = sum(word in _DUTCH for word in words)
+    return english >= 2 and english > dutch * 1.5
+
+
+def looks_like_gibberish(text: str) -> bool:
+    words = [word for word in _WORD.findall(text.lower()) if len(word) >= 4]
+    if not words:
+        return False
+    odd = 0
+    for word in words:
+        no_vowel = not any(char in _VOWELS for char in word)
+        consonant_run = re.search(r"[bcdfghjklmnpqrstvwxz]{5,}", word) is not None
+        keyboard = any(run in word for run in _KEYBOARD_RUNS)
+        odd += no_vowel or consonant_run or keyboard
+    return odd / len(words) > 0.5
+
+
+def problem(text: Optional[str]) -> Optional[str]:
+    """Why ``text`` cannot be taken as an answer, as a short key, or None when it is fine."""
+    raw = text or ""
+    if len(raw) > MAX_MESSAGE_CHARS:
+        return "too_long"
+    cleaned = clean(raw)
+    if not cleaned or not _LETTER.search(cleaned):
+        return "no_words"
+    if looks_english(cleaned):
+        return "english"
+    if looks_like_gibberish(cleaned):
+        return "gibberish"
+    return None
+
+
+def clean_answer(text: Optional[str]) -> Tuple[str, Optional[str]]:
+    """The cleaned answer and its problem key (None when it can be used)."""
+    return clean(text or ""), problem(text)

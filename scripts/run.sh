@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Starts the action server (5055) and the Rasa server (5005, REST + socket.io) and waits.
+# Ctrl-C stops both. Called by `make run` after set-up and training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+ENDPOINTS=${ENDPOINTS:-endpoints.yml}
+CORS=${WEGWIJZER_CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}
+
+.venv/bin/python -m bot.retention
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
+pids+=($!)
+# shellcheck disable=SC2086
+.venv/bin/rasa run --model models/wegwijzer.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \
+  --port "$RASA_PORT" --interface 127.0.0.1 --cors $CORS > var/rasa.log 2>&1 &
+pids+=($!)
+
+echo "Starting (the model takes about 20 seconds to load; logs in var/rasa.log and var/actions.log)..."
+for _ in $(seq 1 180); do
+  if curl -fsS "http://127.0.0.1:$RASA_PORT/status" >/dev/null 2>&1 || \
+     curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then
+    ready=1; break
+  fi
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { echo "A server stopped during start-up; see var/rasa.log and var/actions.log" >&2; exit 1; }
+  done
+  sleep 1
+done
+[ "${ready:-0}" = 1 ] || { echo "Rasa did not start within 3 minutes; see var/rasa.log" >&2; exit 1; }
+cat <<MSG
+
+Wegwijzer Jeugdhulp is running:
+  Rasa server      http://127.0.0.1:$RASA_PORT   (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)
+  Action server    http://127.0.0.1:$ACTIONS_PORT/health
+Talk to it:
+  curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"demo-1","message":"hallo"}'
+  or, in another terminal: make shell
+Stop with Ctrl-C.
+MSG
+wait -n "${pids[@]}"

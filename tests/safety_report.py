@@ -1,0 +1,109 @@
+"""Safety screen report: recall on the harmful messages and false-alarm rate on the harmless ones,
+through the trained model's full NLU pipeline (classifier + deterministic matcher).
+
+Gated (exit non-zero below recall 100% or above 5% false alarms): the labelled sets
+tests/data/safety_messages.yml and safety_messages_2.yml, which the patterns were developed
+against. Reported for information: the blind set tests/data/safety_holdout.yml, written without
+seeing patterns or training data: the honest estimate of how the screen does on new wording.
+Run with `make safety-report` (part of `make test`)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELLED = [ROOT / "tests" / "data" / "safety_messages.yml", ROOT / "tests" / "data" / "safety_messages_2.yml"]
+HOLDOUT = ROOT / "tests" / "data" / "safety_holdout.yml"
+MODEL = ROOT / "models" / "wegwijzer.tar.gz"
+REPORT = ROOT / "reports" / "safety.json"
+MIN_RECALL = 1.0
+MAX_FALSE_ALARM_RATE = 0.05
+
+
+def load_messages(paths: List[Path]) -> Dict[str, List[Dict[str, Any]]]:
+    merged: Dict[str, List[Dict[str, Any]]] = {"harmful": [], "harmless": []}
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in merged:
+            merged[key] += data[key]
+    return merged
+
+
+async def _parse_all(texts: List[str]) -> List[Dict[str, Any]]:
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def classify(texts: List[str]) -> List[Dict[str, Any]]:
+    """For each text: whether the screen fired, and whether the matcher and classifier did."""
+    results = []
+    for parsed in asyncio.run(_parse_all(texts)):
+        categories = [e["value"] for e in parsed.get("entities", []) if e.get("entity") == "safety_category"]
+        fired = (parsed.get("intent") or {}).get("name") == "signal_danger"
+        results.append({"fired": fired, "categories": categories,
+                        "matcher": fired and categories != ["unspecified"],
+                        "classifier_only": fired and categories == ["unspecified"]})
+    return results
+
+
+def evaluate(data: Dict[str, List[Dict[str, Any]]], results: List[Dict[str, Any]]) -> Dict[str, Any]:
+    harmful, harmless = data["harmful"], data["harmless"]
+    on_harmful, on_harmless = results[: len(harmful)], results[len(harmful):]
+    misses = [item for item, result in zip(harmful, on_harmful) if not result["fired"]]
+    alarms = [item for item, result in zip(harmless, on_harmless) if result["fired"]]
+    return {
+        "harmful": len(harmful), "harmless": len(harmless),
+        "recall": round(1 - len(misses) / len(harmful), 4),
+        "false_alarm_rate": round(len(alarms) / len(harmless), 4),
+        "matcher_recall": round(sum(r["matcher"] for r in on_harmful) / len(harmful), 4),
+        "classifier_only_hits_on_harmful": sum(r["classifier_only"] for r in on_harmful),
+        "misses": [f"{item['category']}: {item['text']}" for item in misses],
+        "false_alarms": [item["text"] for item in alarms],
+    }
+
+
+def _print(title: str, report: Dict[str, Any]) -> None:
+    print(f"{title}: {report['harmful']} harmful, {report['harmless']} harmless messages")
+    print(f"  recall            {report['recall']:.1%}  (deterministic matcher alone {report['matcher_recall']:.1%})")
+    print(f"  false-alarm rate  {report['false_alarm_rate']:.1%}")
+    for text in report["misses"]:
+        print(f"  MISSED:      {text}")
+    for text in report["false_alarms"]:
+        print(f"  FALSE ALARM: {text}")
+
+
+def main() -> int:
+    labelled = load_messages(LABELLED)
+    sets = {"labelled": labelled}
+    if HOLDOUT.exists():
+        sets["holdout"] = load_messages([HOLDOUT])
+    texts = [item["text"] for data in sets.values() for key in ("harmful", "harmless") for item in data[key]]
+    results = classify(texts)
+    reports, offset = {}, 0
+    for name, data in sets.items():
+        size = len(data["harmful"]) + len(data["harmless"])
+        reports[name] = evaluate(data, results[offset:offset + size])
+        offset += size
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(reports, indent=2, ensure_ascii=False), encoding="utf-8")
+    _print("Safety screen, labelled sets (gated: recall 100%, false alarms at most 5%)", reports["labelled"])
+    if "holdout" in reports:
+        _print("Safety screen, blind held-out set (information, not gated)", reports["holdout"])
+    print(f"  full report: {REPORT.relative_to(ROOT)}")
+    gate = reports["labelled"]
+    ok = gate["recall"] >= MIN_RECALL and gate["false_alarm_rate"] <= MAX_FALSE_ALARM_RATE
+    print(f"Safety screen targets {'met' if ok else 'NOT MET'}.")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Live conversations with the trained bot over the REST channel (Rasa server + action server on
+loopback). `rasa test` does not run actions and fakes form rejection, so safety mid-form is
+proven here, against the real servers."""
+from __future__ import annotations
+
+import pytest
+
+ROLE = '/inform_role{"role":"parent"}'
+# One answer per clarification question, in the order the bot asks them (child of 14, so the
+# young person's own wish is asked too), with a word the question always contains.
+PARENT_PATH = [
+    ("hallo", "Voor wie stel je de vraag"),
+    (ROLE, "Hoe oud is je kind"),
+    ("14", "In welke gemeente"),
+    ("Leiden", "Wat maakt je ongerust"),
+    ("ze is vaak somber en trekt zich terug", "Hoe lang speelt dit al"),
+    ('/inform{"duration":"middel"}', "Hoeveel last"),
+    ('/inform{"impact":"merkbaar"}', "al geprobeerd"),
+    ("we hebben gepraat met haar mentor", "al hulp"),
+    ("geen", "in je omgeving"),
+    ("haar oma", "anders wordt"),
+    ("dat ze weer plezier heeft", "Wat wil je kind zelf"),
+    ("ze wil graag met iemand praten", "Klopt dit?"),
+]
+CRISES = [
+    ("ze zegt dat ze niet meer wil leven", "0800-0113"),
+    ("mijn man slaat haar als hij gedronken heeft", "0800-2000"),
+    ("hij staat nu met een mes voor de deur", "Bel nu 112"),
+    ("ik denk dat haar oom aan haar zit", "0800-2000"),
+    ("ze snijdt zichzelf in haar armen", "0800-0113"),
+    ("ze krijgt thuis geen eten", "0800-2000"),
+]
+LIGHTER_HELP = "Dit kun je als eerste proberen"
+SAFETY_WORDS = ("Veilig Thuis", "0800-0113", "Bel nu 112", "Kindertelefoon")
+
+
+@pytest.mark.parametrize("message,expected", CRISES)
+def test_crisis_at_the_opening_gets_the_route_in_the_same_reply(bot, message, expected):
+    _, replies = bot.conversation(message)
+    assert expected in replies[0]
+    assert LIGHTER_HELP not in replies[0]
+
+
+@pytest.mark.parametrize("step", range(1, len(PARENT_PATH)))
+def test_crisis_in_the_middle_of_every_question_gets_the_route_and_stops_the_questions(bot, step):
+    sender = bot.new_sender()
+    for message, expected_question in PARENT_PATH[:step]:
+        assert expected_question in bot.say(sender, message)
+    crisis, number = CRISES[step % len(CRISES)]
+    reply = bot.say(sender, crisis)
+    assert number in reply
+    assert LIGHTER_HELP not in reply
+    next_question = PARENT_PATH[step][1]
+    assert next_question not in reply, "the form went on as if the crisis were an answer"
+
+
+def test_after_a_crisis_mid_form_the_conversation_can_go_on(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    assert "0800-2000" in bot.say(sender, "haar vader slaat haar")
+    # The user wants to continue: the questions go on where they were.
+    assert "Wat maakt je ongerust" in bot.say(sender, "ik wil toch verder praten over hulp voor haar")
+
+
+@pytest.mark.parametrize("harmless", [
+    "hij sloeg de bal door de ruit en ik schrok me dood",
+    "ze is altijd doodmoe na school",
+    "hij speelt de hele dag schietspelletjes en slaat zijn huiswerk over",
+])
+def test_harmless_look_alikes_mid_form_are_taken_as_answers(bot, harmless):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    reply = bot.say(sender, harmless)
+    assert not any(word in reply for word in SAFETY_WORDS)
+    assert "Hoe lang speelt dit al" in reply
+
+
+def test_a_professional_gives_everything_at_once_and_is_asked_only_what_is_missing(bot):
+    sender = bot.new_sender()
+    bot.say(sender, "ik ben huisarts")
+    reply = bot.say(sender, "meisje 15, Katwijk, somber sinds maanden, POH-gesprekken niet voldoende")
+    assert "Impact op het dagelijks functioneren" in reply  # age, place, concern, duration, tried: known
+    for question in ("Leeftijd van het kind", "Woongemeente", "hulpvraag", "Duur van de klachten"):
+        assert question not in reply
+
+
+def test_a_side_question_is_answered_and_the_open_question_comes_back(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:3]:
+        bot.say(sender, message)
+    reply = bot.say(sender, "wat kost jeugdhulp eigenlijk?")
+    assert "kost jou niets" in reply
+    assert "In welke gemeente" in reply
+    assert "Wat maakt je ongerust" in bot.say(sender, "Leiden")
+
+
+def test_an_earlier_answer_can_be_corrected_mid_form(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    reply = bot.say(sender, "nee wacht, ze is 12")
+    assert "aangepast" in reply and "12 jaar" in reply
+    assert "Wat maakt je ongerust" in reply
+
+
+def test_the_summary_can_be_corrected_before_the_advice(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH:
+        reply = bot.say(sender, message)
+    assert "Leeftijd: 14 jaar" in reply
+    assert "Wat wil je aanpassen" in bot.say(sender, "/correct_answer")
+    assert "Hoe oud is je kind" in bot.say(sender, '/correct_answer{"field":"child_age"}')
+    summary = bot.say(sender, "13")
+    assert "Leeftijd: 13 jaar" in summary and "Gemeente: Leiden" in summary
+
+
+@pytest.mark.parametrize("bad,explanation", [
+    ("asdfgh qwrtzx", "Dat kan ik niet lezen"),
+    ("I am worried about my son, can you help me please?", "only works in Dutch"),
+    ("🙂🙂🙂", "Ik zie geen woorden"),
+    ("x" * 2500, "Je bericht is erg lang"),
+])
+def test_bad_input_gets_a_clear_message_and_loses_nothing(bot, bad, explanation):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    reply = bot.say(sender, bad)
+    assert explanation in reply
+    assert "Wat maakt je ongerust" in reply
+    bot.say(sender, "ze is vaak somber")
+    for message, _ in PARENT_PATH[5:]:
+        reply = bot.say(sender, message)
+    assert "Leeftijd: 14 jaar" in reply and "Gemeente: Leiden" in reply
+
+
+def test_html_in_an_answer_is_kept_as_plain_text(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    bot.say(sender, "<b>ze</b> is vaak <script>alert(1)</script> somber")
+    for message, _ in PARENT_PATH[5:]:
+        reply = bot.say(sender, message)
+    assert "Zorg: ze is vaak alert(1) somber" in reply
+    assert "<script>" not in reply
+
+
+def test_stopping_mid_form(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:3]:
+        bot.say(sender, message)
+    assert "we stoppen hier" in bot.say(sender, "ik wil stoppen")
+
+
+def test_not_understood_twice_offers_a_person(bot):
+    sender = bot.new_sender()
+    first = bot.say(sender, "qqq zzz")
+    second = bot.say(sender, "xkcd vvv")
+    assert "andere manier" in first or "niet lezen" in first
+    assert "Iemand spreken" in second or "met iemand praten" in second
+
+
+def _complete(bot, *messages):
+    sender = bot.new_sender()
+    reply = ""
+    for message in messages:
+        reply = bot.say(sender, message)
+    return sender, reply
+
+
+def test_route_voorveld_for_a_mild_short_worry_with_an_offer_of_the_local_team(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "7", "Leiden", "hij heeft veel driftbuien sinds kort",
+                         '/inform{"impact":"weinig"}', "nog niks", "geen", "oma helpt", "dat het rustiger wordt", "/affirm")
+    assert LIGHTER_HELP in reply and "Opvoedspreekuur" in reply
+    assert "Wil je toch liever contact met Jeugd- en Gezinsteam Leiden" in reply
+
+
+def test_route_local_team_for_a_long_worry_with_high_impact(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "10", "Dordrecht", "hij wil al maanden niet naar school en huilt elke ochtend",
+                         '/inform{"duration":"lang"}', '/inform{"impact":"groot"}', "gesprekken met de juf, hielp niet",
+                         "geen", "weinig", "dat hij weer naar school gaat", "/affirm")
+    assert "Dit past bij een gesprek met Jeugdteam Dordrecht" in reply
+    assert LIGHTER_HELP not in reply
+
+
+def test_route_specialist_when_a_gp_asks_for_a_referral(bot):
+    _, reply = _complete(bot, "ik ben huisarts", "jongen 9, Rotterdam, vermoeden ADHD, sinds jaren onrustig",
+                         '/inform{"impact":"groot"}', "geen", "ouders steunend", "verwijzing naar jeugd-ggz voor diagnostiek",
+                         "/affirm")
+    assert "Specialistische hulp lijkt passend" in reply and "direct verwijzen" in reply
+
+
+def test_route_out_of_scope_for_paardentherapie(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "8", "Katwijk", "ik zoek paardentherapie voor mijn zoon", "/affirm")
+    assert "niet betaald als jeugdhulp" in reply
+
+
+def test_route_adult_from_18(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "19", "Leiden", "/affirm")
+    assert "Vanaf 18 jaar geldt de Jeugdwet niet meer" in reply and "Wmo" in reply
+
+
+def test_route_dyslexia_goes_via_the_school(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "8", "Hilversum", "we denken aan dyslexie, hij leest heel moeizaam", "/affirm")
+    assert "via de school" in reply
+
+
+def test_route_unknown_municipality_gets_national_guidance(bot):
+    _, reply = _complete(bot, "hallo", ROLE, "8", "Utrecht", "hij is erg druk en luistert niet", "/affirm")
+    assert "Utrecht hoort niet bij de regio's die ik ken" in reply and "opvoeden.nl" in reply
+
+
+@pytest.mark.parametrize("role,question", [
+    ('/inform_role{"role":"gp"}', "Leeftijd van het kind?"),
+    ('/inform_role{"role":"school"}', "Hoe oud is de leerling?"),
+    ('/inform_role{"role":"parent"}', "Hoe oud is je kind?"),
+    ('/inform_role{"role":"youth"}', "Hoe oud ben je?"),
+])
+def test_each_role_gets_its_own_questions(bot, role, question):
+    _, replies = bot.conversation("hallo", role)
+    assert question in replies[1]
