@@ -94,6 +94,7 @@ class ValidateClarificationForm(Action):
             # for the asker's role (which this very message may have told us).
             say(dispatcher, tracker, f"ask_{next_slot}", role=updates.get("referrer_role"))
         return events + [SlotSet(name, value) for name, value in updates.items()] + [
+            SlotSet("summary_shown", False),
             SlotSet("unreadable_count", unreadable),
             SlotSet("last_input", "problem" if turn.problem else "answer"),
             SlotSet("requested_slot", next_slot),

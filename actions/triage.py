@@ -5,7 +5,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_ref, latest_entities, latest_intent, say, slot_values, team_for, user_turns
@@ -46,7 +46,7 @@ class ActionSummarizeClarification(Action):
         if latest_intent(tracker)[0] in SKIP_AFTER:
             return []  # the form ended for safety or because the user stopped: no summary now
         say(dispatcher, tracker, "summary", summary=summary_text(tracker))
-        return []
+        return [SlotSet("summary_shown", True)]
 
 
 class ActionAskCorrection(Action):
@@ -64,7 +64,7 @@ class ActionAskCorrection(Action):
             updated = {**slots, **{event["name"]: event["value"] for event in events}}
             lines = "\n".join(f"- {line}" for line in clarification.summary_lines(updated, MAX_SUMMARY_CHARS))
             say(dispatcher, tracker, "summary", summary=lines)
-            return events
+            return events + [SlotSet("summary_shown", True)]
         filled = [slot for slot in clarification.QUESTION_ORDER if slots.get(slot) not in (None, "")]
         if not filled:
             say(dispatcher, tracker, "nothing_to_correct")
@@ -116,6 +116,10 @@ class ActionTriage(Action):
         return "action_triage"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if not tracker.get_slot("summary_shown"):
+            # Only advise on a summary the referrer has seen and confirmed; otherwise (for example
+            # "ja, verder" after a safety message) go on with the questions.
+            return [FollowupAction("clarification_form")]
         slots = slot_values(tracker)
         facts = triage.facts_from_slots(slots)
         route = triage.decide(facts)

@@ -21,6 +21,8 @@ MAX_UNREADABLE = 2
 ADULT_AGE = 18
 YOUTH_VIEW_AGE = 12  # young people from 12 get a say in the help (seed 001 lines 271, 280)
 CORRECTABLE = {"referrer_role", "child_age", "municipality"}
+SHORT_CORRECTION_WORDS = 8
+PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # what Rasa names entities parsed from a button payload
 
 
 def required_slots(slots: Mapping[str, Any]) -> List[str]:
@@ -70,9 +72,16 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     """
     turn = Turn()
     entities = entities or []
+    # Values from buttons come with the payload; the ruler's entities are only
+    # read through the intake parser, which looks at the context ("ik ben ...").
     from_buttons = {entity["entity"]: entity["value"] for entity in entities
-                    if entity.get("entity") in ("role", "duration", "impact", "age", "municipality")}
+                    if entity.get("entity") in ("role", "duration", "impact")
+                    and entity.get("extractor") in (None, PAYLOAD_EXTRACTOR)}
+    if text.startswith("/"):
+        text = ""  # a button payload ("/affirm" from an older message) is never a typed answer
     cleaned, problem = text_checks.clean_answer(text)
+    if from_buttons:
+        problem = None
     # A message that tells the worry fills the concern whatever was asked ("meisje 15, Katwijk,
     # somber sinds maanden" as the answer to the age question), so it is not asked again.
     describes = (not problem and not slots.get("concern") and requested not in intake.FREE_TEXT_SLOTS
@@ -103,6 +112,9 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
         elif slot in CORRECTABLE and value != current:
             turn.updates[slot] = value
             turn.corrected.append(slot)
+    if turn.corrected and requested in intake.FREE_TEXT_SLOTS and len(cleaned.split()) <= SHORT_CORRECTION_WORDS:
+        # "nee wacht, ze is 12" corrects an answer; it is not the answer to the open question.
+        turn.updates.pop(requested, None)
     if "municipality" in turn.updates:
         turn.updates["municipality_known"] = facts.get("municipality_known", True)
     if requested and requested not in turn.updates and turn.problem is None and not turn.corrected:

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 from bot.config import MAX_MESSAGE_CHARS
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_WORD_CHAR = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit ("14" is an answer)
 _WORD = re.compile(r"[a-zà-ÿ']+")
 _ENGLISH = {"the", "and", "my", "is", "are", "he", "she", "his", "her", "with", "not", "what", "how",
             "son", "daughter", "child", "help", "please", "school", "i", "you", "we", "have", "has",
@@ -53,7 +53,7 @@ def problem(text: Optional[str]) -> Optional[str]:
     if len(raw) > MAX_MESSAGE_CHARS:
         return "too_long"
     cleaned = clean(raw)
-    if not cleaned or not _LETTER.search(cleaned):
+    if not cleaned or not _WORD_CHAR.search(cleaned):
         return "no_words"
     if looks_english(cleaned):
         return "english"

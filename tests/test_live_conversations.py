@@ -60,7 +60,7 @@ def test_after_a_crisis_mid_form_the_conversation_can_go_on(bot):
         bot.say(sender, message)
     assert "0800-2000" in bot.say(sender, "haar vader slaat haar")
     # The user wants to continue: the questions go on where they were.
-    assert "Wat maakt je ongerust" in bot.say(sender, "ik wil toch verder praten over hulp voor haar")
+    assert "Wat maakt je ongerust" in bot.say(sender, "ik wil graag verder")
 
 
 @pytest.mark.parametrize("harmless", [
@@ -121,7 +121,7 @@ def test_the_summary_can_be_corrected_before_the_advice(bot):
     ("I am worried about my son, can you help me please?", "only works in Dutch"),
     ("🙂🙂🙂", "Ik zie geen woorden"),
     ("x" * 2500, "Je bericht is erg lang"),
-])
+], ids=["gibberish", "english", "emoji", "very-long"])
 def test_bad_input_gets_a_clear_message_and_loses_nothing(bot, bad, explanation):
     sender = bot.new_sender()
     for message, _ in PARENT_PATH[:4]:
@@ -186,8 +186,8 @@ def test_route_local_team_for_a_long_worry_with_high_impact(bot):
 
 def test_route_specialist_when_a_gp_asks_for_a_referral(bot):
     _, reply = _complete(bot, "ik ben huisarts", "jongen 9, Rotterdam, vermoeden ADHD, sinds jaren onrustig",
-                         '/inform{"impact":"groot"}', "geen", "ouders steunend", "verwijzing naar jeugd-ggz voor diagnostiek",
-                         "/affirm")
+                         '/inform{"impact":"groot"}', "geen", "geen", "ouders steunend",
+                         "verwijzing naar jeugd-ggz voor diagnostiek", "/affirm")
     assert "Specialistische hulp lijkt passend" in reply and "direct verwijzen" in reply
 
 
