@@ -1,0 +1,59 @@
+"""The deterministic safety screen (bot/safety.py), without Rasa."""
+import pytest
+
+from bot import knowledge, safety
+
+
+@pytest.mark.parametrize("text,category", [
+    ("mijn vader slaat me", "violence"),
+    ("ze wordt thuis geslagen", "violence"),
+    ("ik weet niet of hij haar slaat", "violence"),       # a suspicion is a signal
+    ("ik wil niet meer leven", "suicide"),
+    ("ik wil dood", "suicide"),
+    ("ze snijdt zichzelf", "self_harm"),
+    ("haar oom zit aan haar", "sexual_abuse"),
+    ("ze krijgt thuis geen eten", "neglect"),
+    ("ze moet deze zomer trouwen met haar neef", "forced_marriage"),
+    ("hij staat nu met een mes voor de deur", "acute_danger"),
+])
+def test_danger_is_found(text, category):
+    assert category in safety.screen_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "hij sloeg de bal over het hek",
+    "ik schrok me dood toen de school belde",
+    "ze is doodmoe na school",
+    "ze wil dood graag een hond",
+    "ze slaat haar huiswerk over",
+    "ze snijdt groenten met een mes",
+    "zijn vader slaat hem nooit",
+    "er is geen geweld thuis",
+    "de huisarts vond geen aanwijzingen voor seksueel misbruik",
+    "hij heeft nooit gezegd dat hij dood wil",
+    "ze wil niet meer naar hockey",
+])
+def test_harmless_wording_is_not_an_alarm(text):
+    assert safety.screen_text(text) == []
+
+
+def test_the_most_urgent_category_decides_the_route():
+    assert safety.route_group(["violence", "acute_danger"]) == "emergency"
+    assert safety.route_group(["self_harm"]) == "suicide_prevention"
+    assert safety.route_group(["neglect"]) == "veilig_thuis"
+    assert safety.route_group([]) is None
+
+
+def test_a_negated_match_clears_a_classifier_only_alarm():
+    from bot import nlp
+
+    matcher = safety.default_matcher()
+    hits, cleared = matcher.analyse(nlp.load()("er is geen sprake van huiselijk geweld"))
+    assert hits == [] and cleared
+    hits, cleared = matcher.analyse(nlp.load()("hij heeft veel driftbuien"))
+    assert hits == [] and not cleared
+
+
+def test_every_pattern_category_has_a_route():
+    categories = set(knowledge.load("safety_patterns")["patterns"]) - {safety.HARMLESS}
+    assert categories <= set(safety.ROUTE_GROUPS)
