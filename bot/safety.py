@@ -6,6 +6,7 @@ miss can never silence a crisis message. Patterns live in `bot/knowledge/safety_
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -154,12 +155,28 @@ def default_matcher() -> SafetyMatcher:
     return SafetyMatcher(nlp.load().vocab)
 
 
-def screen_text(text: str) -> List[str]:
-    """Safety categories found in ``text`` by the deterministic screen (no Rasa needed)."""
+_PUNCTUATION = re.compile(r"([.,!?;:()\"“”…])")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, punctuation split off ("zit aan me." -> "zit aan me ."): the blank Dutch
+    tokenizer keeps "me." together, which would hide the last word of a sentence."""
+    return re.sub(r"\s+", " ", _PUNCTUATION.sub(r" \1 ", text.lower())).strip()
+
+
+def analyse_text(text: str) -> Tuple[List[str], bool]:
+    """Categories found in ``text`` (most urgent first), and whether danger words were found but
+    all negated or harmless. Used by the Rasa component and the tests alike."""
     from bot import nlp
 
-    doc = nlp.load()(text.lower())
-    return default_matcher().categories(doc)
+    hits, cleared = default_matcher().analyse(nlp.load()(normalise(text)))
+    present = {hit.category for hit in hits}
+    return [category for category in CATEGORY_PRIORITY if category in present], cleared
+
+
+def screen_text(text: str) -> List[str]:
+    """Safety categories found in ``text`` by the deterministic screen (no Rasa needed)."""
+    return analyse_text(text)[0]
 
 
 def route_group(categories: Sequence[str]) -> Optional[str]:

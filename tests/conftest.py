@@ -2,6 +2,7 @@
 loopback ports and talks to them over the REST channel, as a user's client would."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -13,8 +14,12 @@ from typing import Dict, Iterator, List
 
 import pytest
 import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+REDIS = os.environ.get("TEST_REDIS_URL")
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
 START_TIMEOUT = 240  # seconds; the model loads in about 20 s on 2 cores
 
@@ -69,35 +74,79 @@ class Bot:
         return sender, [self.say(sender, message) for message in messages]
 
 
+class Servers:
+    """The Rasa server and the action server as subprocesses, with their logs."""
+
+    def __init__(self, work: Path, endpoints_yaml: str, env_extra: Dict[str, str]) -> None:
+        self.work = work
+        self.rasa_port, self.actions_port = _free_port(), _free_port()
+        self.endpoints = work / "endpoints.yml"
+        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_yaml)
+        self.env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
+                    "RASA_TELEMETRY_ENABLED": "false", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}", **env_extra}
+        self.rasa_bin = str(Path(sys.executable).parent / "rasa")
+        self.processes: Dict[str, subprocess.Popen] = {}
+
+    def _start(self, name: str, command: List[str]) -> None:
+        log = self.work / f"{name}.log"
+        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(log, "a"),
+                                                stderr=subprocess.STDOUT)
+
+    def start_actions(self) -> None:
+        self._start("actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
+        _wait_for(f"http://127.0.0.1:{self.actions_port}/health", list(self.processes.values()),
+                  [self.work / f"{name}.log" for name in self.processes])
+
+    def start_rasa(self) -> None:
+        self._start("rasa", [self.rasa_bin, "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
+                             "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
+                             "--interface", "127.0.0.1"])
+        _wait_for(f"http://127.0.0.1:{self.rasa_port}/", list(self.processes.values()),
+                  [self.work / f"{name}.log" for name in self.processes])
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+
+    @property
+    def bot(self) -> "Bot":
+        return Bot(f"http://127.0.0.1:{self.rasa_port}")
+
+
+@contextlib.contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL server, dropped afterwards."""
+    name = f"wegwijzer_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield str(make_url(POSTGRES).set(database=name))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory) -> Iterator[Bot]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make test` (it trains first) or `make train`")
-    work = tmp_path_factory.mktemp("live")
-    rasa_port, actions_port = _free_port(), _free_port()
-    endpoints = work / "endpoints.yml"
     # In-memory tracker store: the live tests leave nothing behind.
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-           "RASA_TELEMETRY_ENABLED": "false", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}"}
-    rasa_bin = str(Path(sys.executable).parent / "rasa")
-    logs = [work / "actions.log", work / "rasa.log"]
-    commands = [
-        [rasa_bin, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
-        [rasa_bin, "run", "--model", str(MODEL), "--endpoints", str(endpoints), "--credentials",
-         str(ROOT / "credentials.yml"), "--port", str(rasa_port), "--interface", "127.0.0.1"],
-    ]
-    processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-                 for command, log in zip(commands, logs)]
+    servers = Servers(tmp_path_factory.mktemp("live"), "", {})
     try:
-        _wait_for(f"http://127.0.0.1:{actions_port}/health", processes, logs)
-        _wait_for(f"http://127.0.0.1:{rasa_port}/", processes, logs)
-        yield Bot(f"http://127.0.0.1:{rasa_port}")
+        servers.start_actions()
+        servers.start_rasa()
+        yield servers.bot
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        servers.stop_all()

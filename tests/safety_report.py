@@ -2,9 +2,9 @@
 through the trained model's full NLU pipeline (classifier + deterministic matcher).
 
 Gated (exit non-zero below recall 100% or above 5% false alarms): the labelled sets
-tests/data/safety_messages.yml and safety_messages_2.yml, which the patterns were developed
-against. Reported for information: the blind set tests/data/safety_holdout.yml, written without
-seeing patterns or training data: the honest estimate of how the screen does on new wording.
+tests/data/safety_messages*.yml, which the patterns were developed against. Reported for
+information: the current blind set (HOLDOUT), written without seeing patterns or training data:
+the honest estimate of how the screen does on new wording.
 Run with `make safety-report` (part of `make test`)."""
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from typing import Any, Dict, List
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = [ROOT / "tests" / "data" / "safety_messages.yml", ROOT / "tests" / "data" / "safety_messages_2.yml"]
-HOLDOUT = ROOT / "tests" / "data" / "safety_holdout.yml"
+LABELLED = [ROOT / "tests" / "data" / f"safety_messages{suffix}.yml" for suffix in ("", "_2", "_3")]
+# The current blind set. Once a blind set has been used to change the patterns it becomes a
+# labelled set (its blind figures are kept in its header) and a new blind set is written.
+HOLDOUT = ROOT / "tests" / "data" / "safety_holdout_2.yml"
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
 REPORT = ROOT / "reports" / "safety.json"
 MIN_RECALL = 1.0

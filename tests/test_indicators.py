@@ -16,8 +16,12 @@ DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES else [])
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    return POSTGRES
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    from tests.conftest import temporary_postgres_database
+
+    with temporary_postgres_database() as url:
+        yield url
 
 
 def test_indicators_are_stored_without_personal_data(database_url):

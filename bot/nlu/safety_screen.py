@@ -9,17 +9,16 @@ matcher hit is demoted to `nlu_fallback`, so the bot asks again instead of raisi
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import CATEGORY_PRIORITY, SafetyMatcher
+from bot.safety import analyse_text
 
 SAFETY_ENTITY = "safety_category"
 
@@ -37,17 +36,11 @@ class SafetyScreen(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = config
-        self._matcher: Optional[SafetyMatcher] = None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SafetyScreen":
         return cls(config)
-
-    def _matcher_for(self, doc) -> SafetyMatcher:
-        if self._matcher is None or self._matcher.matcher.vocab is not doc.vocab:
-            self._matcher = SafetyMatcher(doc.vocab)
-        return self._matcher
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -55,13 +48,11 @@ class SafetyScreen(GraphComponent):
         return messages
 
     def _screen(self, message: Message) -> None:
-        doc = message.get(SPACY_DOCS[TEXT])
-        if doc is None or not message.get(TEXT):
+        text = message.get(TEXT)
+        if not text:
             return
         danger = self.config["intent"]
-        matcher = self._matcher_for(doc)
-        hits, cleared = matcher.analyse(doc)
-        categories = [category for category in CATEGORY_PRIORITY if category in {hit.category for hit in hits}]
+        categories, cleared = analyse_text(text)
         ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
         top = ranking[0] if ranking else (message.get(INTENT) or {})
         classifier_alarm = (top.get("name") == danger and top.get("confidence", 0) >= self.config["classifier_threshold"]
