@@ -4,15 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+works() {  # a pyenv shim is on PATH even when its version is not active: run it to be sure
+  "$1" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1
+}
+
 find_python() {
-  if command -v python3.10 >/dev/null 2>&1; then command -v python3.10; return; fi
+  if command -v python3.10 >/dev/null 2>&1 && works "$(command -v python3.10)"; then
+    command -v python3.10; return
+  fi
   local roots=()
   if command -v pyenv >/dev/null 2>&1; then roots+=("$(pyenv root)"); fi
   roots+=("${PYENV_ROOT:-}" "$HOME/.pyenv" "/root/.pyenv" "/opt/pyenv")
   for root in "${roots[@]}"; do
     [ -n "$root" ] || continue
     for candidate in "$root"/versions/3.10*/bin/python3.10; do
-      if [ -x "$candidate" ]; then echo "$candidate"; return; fi
+      if [ -x "$candidate" ] && works "$candidate"; then echo "$candidate"; return; fi
     done
   done
   return 1

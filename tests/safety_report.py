@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
@@ -38,7 +37,13 @@ def load_messages(paths: List[Path]) -> Dict[str, List[Dict[str, Any]]]:
 
 
 async def _parse_all(texts: List[str]) -> List[Dict[str, Any]]:
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import logging
+
+    import structlog
+
+    # Rasa's structlog prints every parse (with the text) at debug level unless configured.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    logging.getLogger("rasa").setLevel(logging.WARNING)
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(MODEL))
