@@ -26,7 +26,6 @@ PROBLEM_RESPONSES = {
     "unreadable_duration": "unreadable_duration",
     "unreadable_impact": "unreadable_impact",
 }
-FIELD_WORDS = {"referrer_role": "wie je bent", "child_age": "de leeftijd", "municipality": "de gemeente"}
 
 
 def _end_form(reason: Text) -> List[EventType]:
@@ -70,7 +69,8 @@ class ValidateClarificationForm(Action):
             # "ik wil iets aanpassen" is not the answer to the open question.
             updates.pop(requested)
         if turn.corrected:
-            changed = ", ".join(f"{FIELD_WORDS[slot]} is nu {self._shown(slot, updates[slot])}" for slot in turn.corrected)
+            changed = ", ".join(f"{clarification.field(slot)['named']} is nu {clarification.shown_value(slot, updates[slot])}"
+                                for slot in turn.corrected)
             say(dispatcher, tracker, "corrected", corrected=changed)
         elif wants_correction and requested:
             say(dispatcher, tracker, "correction_later")
@@ -99,11 +99,3 @@ class ValidateClarificationForm(Action):
             SlotSet("last_input", "problem" if turn.problem else "answer"),
             SlotSet("requested_slot", next_slot),
         ]
-
-    @staticmethod
-    def _shown(slot: Text, value: Any) -> Text:
-        if slot == "referrer_role":
-            return clarification.role_text(value)
-        if slot == "child_age":
-            return f"{value} jaar"
-        return str(value)

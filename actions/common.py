@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from bot import regions, texts
+from bot import knowledge, regions, texts
 
 CLARIFICATION_SLOTS = ["referrer_role", "child_age", "municipality", "municipality_known", "concern", "duration",
                        "impact", "tried", "help_involved", "network", "goal", "youth_wish", "safety_categories"]
@@ -43,7 +43,8 @@ def team_for(tracker: Tracker) -> Tuple[Text, Text]:
     """Name and contact line of the local team for the conversation's municipality."""
     team = regions.local_team(tracker.get_slot("municipality"))
     if not team:
-        return "het wijkteam of Centrum voor Jeugd en Gezin van je gemeente", "zie de website van je gemeente, of bel 14 met het netnummer"
+        unknown = knowledge.load("fields")["unknown_team"]
+        return unknown["name"], unknown["contact"]
     return team["name"], regions.team_contact_text(team)
 
 

@@ -12,25 +12,6 @@ from actions.common import conversation_ref, latest_entities, latest_intent, say
 from bot import clarification, indicators, intake, regions, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
 
-# Words that name a part of the summary, for "de leeftijd klopt niet" and the like.
-FIELD_KEYWORDS = {
-    "referrer_role": ["wie ik ben", "rol", "wie vraagt", "ik ben geen"],
-    "child_age": ["leeftijd", "oud", "jaar"],
-    "municipality": ["gemeente", "woonplaats", "plaats", "wonen"],
-    "concern": ["zorg", "probleem", "klacht", "onderwerp", "vraag"],
-    "duration": ["hoe lang", "duur", "lang"],
-    "impact": ["last", "invloed", "impact"],
-    "tried": ["geprobeerd", "gedaan"],
-    "help_involved": ["hulp die er", "betrokken", "hulpverlener"],
-    "network": ["steun", "netwerk", "familie"],
-    "goal": ["doel", "anders worden", "resultaat"],
-    "youth_wish": ["zelf wil", "jongere"],
-}
-FIELD_TITLES = {
-    "referrer_role": "Wie vraagt", "child_age": "Leeftijd", "municipality": "Gemeente", "concern": "De zorg",
-    "duration": "Hoe lang", "impact": "Invloed", "tried": "Al geprobeerd", "help_involved": "Hulp die er al is",
-    "network": "Steun", "goal": "Wat anders moet", "youth_wish": "Wat de jongere wil",
-}
 SKIP_AFTER = {"signal_danger", "stop_conversation"}
 
 
@@ -69,18 +50,23 @@ class ActionAskCorrection(Action):
         if not filled:
             say(dispatcher, tracker, "nothing_to_correct")
             return []
-        buttons = [{"title": FIELD_TITLES[slot], "payload": f'/correct_answer{{"field":"{slot}"}}'} for slot in filled]
-        say(dispatcher, tracker, "ask_correction", buttons=buttons)
+        say(dispatcher, tracker, "ask_correction", buttons=_field_buttons(filled))
         return []
 
 
+def _field_buttons(slots: List[Text]) -> List[Dict[Text, Text]]:
+    return [{"title": clarification.field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'}
+            for slot in slots]
+
+
 def field_from(tracker: Tracker) -> Optional[Text]:
+    """The part to correct: from the button, or from words like "de leeftijd klopt niet"."""
     for entity in latest_entities(tracker):
-        if entity.get("entity") == "field" and entity.get("value") in FIELD_TITLES:
+        if entity.get("entity") == "field" and entity.get("value") in clarification.QUESTION_ORDER:
             return entity["value"]
     text = ((tracker.latest_message or {}).get("text") or "").lower()
-    for slot, words in FIELD_KEYWORDS.items():
-        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in words):
+    for slot in clarification.QUESTION_ORDER:
+        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in clarification.field(slot)["words"]):
             return slot
     return None
 
@@ -94,9 +80,8 @@ class ActionApplyCorrection(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         field = field_from(tracker)
         if not field:
-            say(dispatcher, tracker, "ask_correction", buttons=[
-                {"title": FIELD_TITLES[slot], "payload": f'/correct_answer{{"field":"{slot}"}}'}
-                for slot in clarification.QUESTION_ORDER if tracker.get_slot(slot) not in (None, "")])
+            filled = [slot for slot in clarification.QUESTION_ORDER if tracker.get_slot(slot) not in (None, "")]
+            say(dispatcher, tracker, "ask_correction", buttons=_field_buttons(filled))
             return []
         events: List[EventType] = [SlotSet(field, None), SlotSet("unreadable_count", 0)]
         if field == "municipality":

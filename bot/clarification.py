@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import intake, regions, scope, text_checks
+from bot import intake, knowledge, regions, scope, text_checks
 
 # The order in which questions are asked (domain.md §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
@@ -132,36 +132,41 @@ def give_up_value(slot: str) -> Any:
             "child_age": "onbekend", "municipality": "onbekend"}.get(slot, "onbekend")
 
 
-def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
-    """Dutch lines for the summary the referrer checks ("Klopt dit?")."""
-    def short(value: Any) -> str:
-        text = str(value)
-        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def field(slot: str) -> Dict[str, Any]:
+    return knowledge.load("fields")["fields"][slot]
 
-    role = slots.get("referrer_role")
-    age = slots.get("child_age")
+
+def shown_value(slot: str, value: Any) -> str:
+    """An answer as users read it (role label, "9 jaar", duration in words)."""
+    words = knowledge.load("fields")["values"]
+    if value in (None, "", "onbekend", "unknown"):
+        return words["unknown"]
+    if slot == "referrer_role":
+        return role_text(value)
+    if slot == "child_age":
+        return words["years"].format(age=value) if isinstance(value, int) else words["unknown"]
+    if slot == "duration":
+        return words["duration"].get(value, value)
+    return str(value)
+
+
+def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
+    """Lines for the summary the referrer checks ("Klopt dit?"); long answers shortened."""
+    def short(value: str) -> str:
+        return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
     lines = []
-    if role:
-        lines.append(f"Wie vraagt: {role_text(role)}")
-    if age is not None:
-        lines.append(f"Leeftijd: {age} jaar" if isinstance(age, int) else "Leeftijd: onbekend")
-    if slots.get("municipality"):
-        place = slots["municipality"]
-        suffix = "" if regions.municipality(place) or place == "onbekend" else " (buiten de regio's die ik ken)"
-        lines.append(f"Gemeente: {place}{suffix}")
-    labels = [("concern", "Zorg"), ("duration", "Hoe lang"), ("impact", "Invloed op het dagelijks leven"),
-              ("tried", "Al geprobeerd"), ("help_involved", "Hulp die er al is"), ("network", "Steun in de omgeving"),
-              ("goal", "Wat moet er anders worden"), ("youth_wish", "Wat de jongere zelf wil")]
-    duration_words = {"kort": "kort (minder dan 3 maanden)", "middel": "een paar maanden", "lang": "lang (een half jaar of langer)"}
-    for slot, label in labels:
+    for slot in QUESTION_ORDER:
         value = slots.get(slot)
         if value in (None, ""):
             continue
-        if slot == "duration":
-            value = duration_words.get(value, value)
-        lines.append(f"{label}: {short(value)}")
+        text = short(shown_value(slot, value))
+        if slot == "municipality" and value != "onbekend" and not regions.municipality(value):
+            text += knowledge.load("fields")["values"]["outside_regions"]
+        lines.append(f"{field(slot)['label']}: {text}")
     if slots.get("concern"):
         domains = intake.concern_domains(slots["concern"])
         if domains:
-            lines.append("Onderwerp: " + ", ".join(intake.domain_label(domain) for domain in domains))
+            topic = knowledge.load("fields")["values"]["topic"]
+            lines.append(f"{topic}: " + ", ".join(intake.domain_label(domain) for domain in domains))
     return lines
