@@ -51,6 +51,9 @@ class ValidateClarificationForm(Action):
         # 1. Safety first, always: the route now, and the form stops.
         if intent == "signal_danger":
             return events + safety.escalate(dispatcher, tracker) + _end_form("safety")
+        if tracker.get_slot("safety_pending"):
+            # Just after a safety route: answer in that context, ask nothing yet.
+            return events + safety.follow_up(dispatcher, tracker) + _end_form("safety_followup")
         if intent == "stop_conversation" and requested:
             dispatcher.utter_message(response="utter_stopped")
             return events + _end_form("stopped")

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import faq
+from actions import faq, safety
 from actions.clarification import PROBLEM_RESPONSES
 from actions.common import conversation_ref, latest_entities, say, user_turns
 from bot import indicators, text_checks
@@ -22,6 +22,8 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("safety_pending"):
+            return safety.follow_up(dispatcher, tracker) + [UserUtteranceReverted()]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         problem = text_checks.problem((tracker.latest_message or {}).get("text"))
         if problem == "english":

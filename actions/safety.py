@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_ref, latest_entities, say
-from bot import indicators, safety
+from bot import indicators, safety, texts
 
 RESPONSES = {
     "emergency": ["safety_acute", "safety_all_lines"],
@@ -40,7 +40,16 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
     ref, events = conversation_ref(tracker)
     indicators.record("safety", ref, role=tracker.get_slot("referrer_role"),
                       municipality=tracker.get_slot("municipality"), route=group)
-    return events + [SlotSet("safety_categories", sorted(set(seen) | set(categories)))]
+    # The next message is read in this context first ("ja, elke avond"), not as a new question.
+    return events + [SlotSet("safety_categories", sorted(set(seen) | set(categories))), SlotSet("safety_pending", True)]
+
+
+def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The first message after a safety route: acknowledge it and give the line again."""
+    group = safety.route_group(tracker.get_slot("safety_categories") or []) or "all_lines"
+    lines = texts.render(f"safety_line_{group}")["text"]
+    say(dispatcher, tracker, "safety_followup", lines=lines)
+    return [SlotSet("safety_pending", False)]
 
 
 class ActionSafetyRoute(Action):

@@ -13,6 +13,7 @@ from bot import clarification, indicators, intake, regions, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
 
 SKIP_AFTER = {"signal_danger", "stop_conversation"}
+ENDED_EARLY = {"safety", "stopped", "safety_followup"}
 
 
 def summary_text(tracker: Tracker) -> Text:
@@ -24,7 +25,7 @@ class ActionSummarizeClarification(Action):
         return "action_summarize_clarification"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if latest_intent(tracker)[0] in SKIP_AFTER:
+        if latest_intent(tracker)[0] in SKIP_AFTER or tracker.get_slot("last_input") in ENDED_EARLY:
             return []  # the form ended for safety or because the user stopped: no summary now
         say(dispatcher, tracker, "summary", summary=summary_text(tracker))
         return [SlotSet("summary_shown", True)]
@@ -35,6 +36,8 @@ class ActionAskCorrection(Action):
         return "action_ask_correction"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if not tracker.get_slot("summary_shown"):
+            return [FollowupAction("clarification_form")]  # nothing to correct yet (e.g. after a safety route)
         slots = slot_values(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
         turn = clarification.read_turn(slots, text, None, latest_entities(tracker))

@@ -59,8 +59,21 @@ def test_after_a_crisis_mid_form_the_conversation_can_go_on(bot):
     for message, _ in PARENT_PATH[:4]:
         bot.say(sender, message)
     assert "0800-2000" in bot.say(sender, "haar vader slaat haar")
-    # The user wants to continue: the questions go on where they were.
-    assert "Wat maakt je ongerust" in bot.say(sender, "ik wil graag verder")
+    # The next message is answered in that context first, without a new question...
+    reply = bot.say(sender, "ja, bijna elke avond")
+    assert "0800-2000" in reply and "Wat maakt je ongerust" not in reply
+    # ...then the questions go on where they were.
+    assert "Wat maakt je ongerust" in bot.say(sender, "verder")
+
+
+@pytest.mark.parametrize("follow_up", ["ja elke avond", "nee", "hij drinkt dan", "ik weet het niet"])
+def test_a_young_persons_follow_up_to_a_disclosure_is_not_met_with_questions(bot, follow_up):
+    sender = bot.new_sender()
+    bot.say(sender, '/inform_role{"role":"youth"}')
+    assert "Kindertelefoon" in bot.say(sender, "mijn stiefvader slaat me")
+    reply = bot.say(sender, follow_up)
+    assert "niet jouw schuld" in reply and "0800-2000" in reply
+    assert "Hoe oud ben je" not in reply
 
 
 @pytest.mark.parametrize("harmless", [
