@@ -40,7 +40,6 @@ Wegwijzer Jeugdhulp is running:
   Action server    http://127.0.0.1:$ACTIONS_PORT/health
 Talk to it:
   curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"demo-1","message":"hallo"}'
-  or, in another terminal: make shell
-Stop with Ctrl-C.
+Stop with Ctrl-C. (For a chat in the terminal instead: stop this, then run make shell.)
 MSG
 wait -n "${pids[@]}"
