@@ -8,16 +8,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_ref, latest_entities, latest_intent, say, slot_values, team_for, user_turns
-from bot import clarification, indicators, intake, regions, scope, triage
+from actions.common import conversation_ref, latest_entities, say, slot_values, team_for, user_turns
+from bot import clarification, indicators, regions, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
 
-SKIP_AFTER = {"signal_danger", "stop_conversation"}
+# How the clarification form ended when there is no summary to show (actions/clarification.py).
 ENDED_EARLY = {"safety", "stopped", "safety_followup"}
 
 
-def summary_text(tracker: Tracker) -> Text:
-    return "\n".join(f"- {line}" for line in clarification.summary_lines(slot_values(tracker), MAX_SUMMARY_CHARS))
+def summary_text(slots: Dict[Text, Any]) -> Text:
+    return "\n".join(f"- {line}" for line in clarification.summary_lines(slots, MAX_SUMMARY_CHARS))
 
 
 class ActionSummarizeClarification(Action):
@@ -25,9 +25,9 @@ class ActionSummarizeClarification(Action):
         return "action_summarize_clarification"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if latest_intent(tracker)[0] in SKIP_AFTER or tracker.get_slot("last_input") in ENDED_EARLY:
+        if tracker.get_slot("last_input") in ENDED_EARLY:
             return []  # the form ended for safety or because the user stopped: no summary now
-        say(dispatcher, tracker, "summary", summary=summary_text(tracker))
+        say(dispatcher, tracker, "summary", summary=summary_text(slot_values(tracker)))
         return [SlotSet("summary_shown", True)]
 
 
@@ -46,13 +46,9 @@ class ActionAskCorrection(Action):
             events = [SlotSet(name, value) for name, value in turn.updates.items() if name in turn.corrected
                       or name == "municipality_known"]
             updated = {**slots, **{event["name"]: event["value"] for event in events}}
-            lines = "\n".join(f"- {line}" for line in clarification.summary_lines(updated, MAX_SUMMARY_CHARS))
-            say(dispatcher, tracker, "summary", summary=lines)
+            say(dispatcher, tracker, "summary", summary=summary_text(updated))
             return events + [SlotSet("summary_shown", True)]
         filled = [slot for slot in clarification.QUESTION_ORDER if slots.get(slot) not in (None, "")]
-        if not filled:
-            say(dispatcher, tracker, "nothing_to_correct")
-            return []
         say(dispatcher, tracker, "ask_correction", buttons=_field_buttons(filled))
         return []
 
@@ -155,7 +151,7 @@ class ActionLocalTeamContact(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         team_name, contact = team_for(tracker)
         say(dispatcher, tracker, "local_team_contact", team_name=team_name, contact=contact,
-                                 summary=summary_text(tracker))
+                                 summary=summary_text(slot_values(tracker)))
         say(dispatcher, tracker, "ask_feedback")
         return []
 

@@ -14,7 +14,7 @@ from typing import Optional
 
 from sqlalchemy import Column, Date, Integer, String, create_engine, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot.config import DATABASE_URL
 

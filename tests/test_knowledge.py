@@ -1,5 +1,4 @@
 """The knowledge files are complete and marked as example data."""
-import re
 from pathlib import Path
 
 import pytest
