@@ -45,7 +45,7 @@ run: setup train
 
 shell: setup train
 	@mkdir -p var
-	@$(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
+	@SANIC_HOST=127.0.0.1 $(RASA) run actions --actions actions --port 5055 > var/actions-shell.log 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: setup

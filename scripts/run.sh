@@ -14,7 +14,8 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
+# rasa-sdk listens on SANIC_HOST (its default is every interface): keep it on this machine.
+SANIC_HOST=${SANIC_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model models/wegwijzer.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \

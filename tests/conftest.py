@@ -83,7 +83,7 @@ class Servers:
         self.endpoints = work / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_yaml)
         self.env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                    "RASA_TELEMETRY_ENABLED": "false", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}", **env_extra}
+                    "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}", **env_extra}
         self.rasa_bin = str(Path(sys.executable).parent / "rasa")
         self.processes: Dict[str, subprocess.Popen] = {}
 
