@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
 from actions.common import latest_entities, latest_intent, say, slot_values
-from bot import clarification
+from bot import clarification, intake
 
 PROBLEM_RESPONSES = {
     "too_long": "input_too_long",
@@ -26,6 +26,9 @@ PROBLEM_RESPONSES = {
     "unreadable_duration": "unreadable_duration",
     "unreadable_impact": "unreadable_impact",
 }
+
+
+INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
 
 
 def _end_form(reason: Text) -> List[EventType]:
@@ -58,7 +61,7 @@ class ValidateClarificationForm(Action):
             dispatcher.utter_message(response="utter_stopped")
             return events + _end_form("stopped")
         # 2. A side question: answer it, then ask the open question again.
-        if requested and faq.is_side_question(intent, confidence, text):
+        if requested and faq.is_side_question(intent, confidence, text, requested in intake.FREE_TEXT_SLOTS):
             faq.answer(dispatcher, tracker, intent)
             say(dispatcher, tracker, f"ask_{requested}")
             return events + [SlotSet("last_input", f"side_question:{intent}"), SlotSet("requested_slot", requested)]
@@ -67,7 +70,9 @@ class ValidateClarificationForm(Action):
         slots = slot_values(tracker)
         turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent)
         updates = dict(turn.updates)
-        wants_correction = intent == "correct_answer" and confidence >= faq.MIN_CONFIDENCE
+        # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
+        unreadable_input = turn.problem in INPUT_PROBLEMS
+        wants_correction = intent == "correct_answer" and confidence >= faq.MIN_CONFIDENCE and not unreadable_input
         if wants_correction and requested in updates and requested not in turn.corrected:
             # "ik wil iets aanpassen" is not the answer to the open question.
             updates.pop(requested)

@@ -25,10 +25,15 @@ MIN_CONFIDENCE = 0.6
 MAX_WORDS_WITHOUT_QUESTION_MARK = 10
 
 
-def is_side_question(intent: Text, confidence: float, text: Text) -> bool:
+def is_side_question(intent: Text, confidence: float, text: Text, free_text_answer: bool = False) -> bool:
+    """Whether a message in the form is a side question rather than the answer. When the open
+    question takes free text ("wat wil je kind zelf?" -> "ze wil graag met iemand praten"),
+    only an explicit question counts."""
     if intent not in SIDE_QUESTIONS or confidence < MIN_CONFIDENCE:
         return False
-    return "?" in text or len(re.findall(r"\w+", text)) <= MAX_WORDS_WITHOUT_QUESTION_MARK
+    if "?" in text:
+        return True
+    return not free_text_answer and len(re.findall(r"\w+", text)) <= MAX_WORDS_WITHOUT_QUESTION_MARK
 
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:

@@ -62,6 +62,19 @@ def test_a_side_question_is_answered_and_the_question_repeated():
     assert "last_input" in slot_events(events)  # a slot other than requested_slot: the form does not reject
 
 
+def test_an_answer_to_a_free_text_question_is_not_mistaken_for_a_side_question():
+    slots = {"referrer_role": "parent", "child_age": 14, "municipality": "Leiden", "concern": "somber"}
+    _, events = run(ValidateClarificationForm(), tracker("ze wil graag met iemand praten", "ask_human", slots, "youth_wish"))
+    assert slot_events(events)["youth_wish"] == "ze wil graag met iemand praten"
+
+
+def test_english_is_explained_even_when_read_as_a_correction():
+    texts, events = run(ValidateClarificationForm(), tracker("I am worried about my son, can you help me please?",
+                                                             "correct_answer", {"referrer_role": "parent"}, "concern"))
+    assert any("only works in Dutch" in text for text in texts)
+    assert "concern" not in slot_events(events)
+
+
 def test_a_long_answer_is_not_mistaken_for_a_side_question():
     text = "ik wil met iemand praten over mijn zoon want hij is al weken heel somber en huilt veel"
     _, events = run(ValidateClarificationForm(), tracker(text, "ask_human", {"referrer_role": "parent"}, "concern"))
