@@ -86,7 +86,7 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     # somber sinds maanden" as the answer to the age question), so it is not asked again.
     describes = (not problem and not slots.get("concern") and requested not in intake.FREE_TEXT_SLOTS
                  and (intent == "describe_concern" or intake.describes_concern(cleaned)))
-    facts: Dict[str, Any] = {} if problem and not from_buttons else intake.read_message(cleaned, requested, describes)
+    facts: Dict[str, Any] = {} if problem else intake.read_message(cleaned, requested, describes)
     if describes:
         facts["concern"] = cleaned
     if "role" in from_buttons and from_buttons["role"] in CHOICE_VALUES["referrer_role"]:
@@ -94,9 +94,7 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     for name in ("duration", "impact"):
         if from_buttons.get(name) in CHOICE_VALUES[name]:
             facts[name] = from_buttons[name]
-    if requested == "concern" and not problem:
-        facts.setdefault("concern", cleaned)
-    elif requested in intake.FREE_TEXT_SLOTS and not problem:
+    if requested in intake.FREE_TEXT_SLOTS and not problem:
         facts[requested] = cleaned
     if "child_age" in facts and not _valid_age(facts["child_age"]):
         facts.pop("child_age")
