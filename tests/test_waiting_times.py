@@ -1,0 +1,156 @@
+"""The waiting-times service over HTTP on loopback, on SQLite and (with TEST_POSTGRES_URL, as in
+CI) on PostgreSQL: reading, provider API keys, bad input, the all-or-nothing CSV import,
+stale figures, history, and the demo data."""
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot import db
+from bot.waiting_times import norms, store
+from bot.waiting_times.cli import migrate
+from bot.waiting_times.models import Provider, ProviderArea, WaitReport
+from tests.conftest import POSTGRES, ROOT, _free_port, _wait_for, temporary_postgres_database
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES else []))
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'waits.db'}"
+        migrate(url)
+        yield url
+        return
+    with temporary_postgres_database() as url:
+        migrate(url)
+        yield url
+        db.engine(url).dispose()
+
+
+def _provider(session, provider_id, municipalities, waits):
+    session.add(Provider(id=provider_id, name=provider_id.title(), example_data=False))
+    session.flush()
+    session.add_all(ProviderArea(provider_id=provider_id, municipality=m) for m in municipalities)
+    for kind, aanmeld, behandel, stop, days_ago in waits:
+        session.add(WaitReport(provider_id=provider_id, kind=kind, aanmeld_weeks=aanmeld, behandel_weeks=behandel,
+                               intake_stop=stop, peildatum=TODAY - dt.timedelta(days=days_ago), source="test",
+                               recorded_at=dt.datetime.utcnow()))
+
+
+@pytest.fixture
+def service(database_url, tmp_path):
+    with db.sessions(database_url)() as session, session.begin():
+        _provider(session, "snel", ["Katwijk"], [("jeugd_ggz_basis", 2, 3, False, 10)])
+        _provider(session, "traag", ["Katwijk", "Leiden"], [("jeugd_ggz_basis", 8, 12, False, 200)])
+        _provider(session, "vol", ["Katwijk"], [("jeugd_ggz_basis", 1, 1, True, 5)])
+    port = _free_port()
+    log = tmp_path / "service.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "bot.waiting_times.cli", "--database-url", database_url,
+                                "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=open(log, "w"),
+                               stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
+        yield f"http://127.0.0.1:{port}", database_url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_waits_are_sorted_with_peildatum_staleness_and_norms(service):
+    base, _ = service
+    body = requests.get(f"{base}/v1/waits", params={"municipality": "Katwijk", "kind": "jeugd_ggz_basis"}, timeout=10).json()
+    results = body["results"]
+    assert [r["provider_id"] for r in results] == ["snel", "traag", "vol"]  # intake stop last
+    slow = results[1]
+    assert slow["expected_weeks"] == 20 and slow["stale"] and slow["peildatum"]
+    assert slow["flags"] == ["over_treeknorm", "harmful_wait"] and results[0]["flags"] == []
+
+
+@pytest.mark.parametrize("params,field", [({"kind": "jeugd_ggz_basis"}, "municipality"),
+                                          ({"municipality": "Katwijk", "kind": "paardentherapie"}, "kind")])
+def test_a_bad_query_names_the_field(service, params, field):
+    base, _ = service
+    response = requests.get(f"{base}/v1/waits", params=params, timeout=10)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == field
+
+
+def test_a_provider_reports_only_its_own_waits_and_history_is_kept(service):
+    base, url = service
+    key = store.create_api_key(url, "traag")
+    report = {"kind": "jeugd_ggz_basis", "aanmeld_weeks": 1, "behandel_weeks": 2, "intake_stop": False,
+              "peildatum": TODAY.isoformat(), "source": "eigen melding"}
+    endpoint = f"{base}/v1/providers/traag/waits"
+    assert requests.post(endpoint, json=report, timeout=10).status_code == 401
+    assert requests.post(endpoint, json=report, headers={"X-API-Key": "wrong"}, timeout=10).status_code == 401
+    other = store.create_api_key(url, "snel")
+    assert requests.post(endpoint, json=report, headers={"X-API-Key": other}, timeout=10).status_code == 403
+    assert requests.post(endpoint, json=report, headers={"X-API-Key": key}, timeout=10).status_code == 201
+    results = requests.get(f"{base}/v1/waits", params={"municipality": "Leiden", "kind": "jeugd_ggz_basis"},
+                           timeout=10).json()["results"]
+    assert results[0]["expected_weeks"] == 3 and not results[0]["stale"]
+    with db.sessions(url)() as session:
+        assert session.execute(select(func.count()).where(WaitReport.provider_id == "traag")).scalar() == 2
+
+
+def test_a_bad_report_gets_422_naming_each_field(service):
+    base, url = service
+    key = store.create_api_key(url, "snel")
+    bad = {"kind": "jeugd_ggz_basis", "aanmeld_weeks": "veel", "peildatum": (TODAY + dt.timedelta(days=3)).isoformat(),
+           "source": "x"}
+    response = requests.post(f"{base}/v1/providers/snel/waits", json=bad, headers={"X-API-Key": key}, timeout=10)
+    assert response.status_code == 422
+    assert {error["field"] for error in response.json()["errors"]} == {"aanmeld_weeks", "peildatum"}
+    response = requests.post(f"{base}/v1/providers/snel/waits", data="{not json", headers={"X-API-Key": key}, timeout=10)
+    assert response.status_code == 400
+
+
+def test_the_openapi_description_is_served(service):
+    base, _ = service
+    spec = requests.get(f"{base}/openapi.json", timeout=10).json()
+    assert spec["openapi"].startswith("3.") and "/v1/waits" in spec["paths"]
+
+
+def test_csv_import_is_all_or_nothing(service):
+    _, url = service
+    header = "provider_id,kind,aanmeld_weeks,behandel_weeks,intake_stop,peildatum,source\n"
+    good = f"snel,ambulante_jeugdhulp,3,,nee,{TODAY},peiling\ntraag,ambulante_jeugdhulp,9,4,ja,{TODAY},peiling\n"
+    assert store.import_csv(url, header + good) == 2
+    bad = f"snel,crisis,0,0,nee,{TODAY},peiling\nonbekend,crisis,0,0,nee,{TODAY},peiling\nsnel,crisis,x,0,misschien,gisteren,\n"
+    with db.sessions(url)() as session:
+        before = session.execute(select(func.count(WaitReport.id))).scalar()
+    with pytest.raises(store.InvalidReport) as invalid:
+        store.import_csv(url, header + bad)
+    problems = {(error.row, error.field) for error in invalid.value.errors}
+    assert {(2, "provider_id"), (3, "aanmeld_weeks"), (3, "intake_stop"), (3, "peildatum"), (3, "source")} <= problems
+    with db.sessions(url)() as session:
+        assert session.execute(select(func.count(WaitReport.id))).scalar() == before  # nothing half-imported
+    with pytest.raises(store.InvalidReport):
+        store.import_csv(url, "provider_id,kind\nsnel,crisis\n")  # missing columns
+
+
+def test_norms():
+    assert norms.flags({"aanmeld_weeks": 4, "behandel_weeks": 9}) == []
+    assert norms.flags({"aanmeld_weeks": 5, "behandel_weeks": None}) == ["over_treeknorm"]
+    # Within both treeknorm steps, but more than 3 months in all: still harmful waiting.
+    assert norms.flags({"aanmeld_weeks": 4, "behandel_weeks": 10}) == ["harmful_wait"]
+    assert norms.flags({"aanmeld_weeks": 3, "behandel_weeks": 11}) == ["over_treeknorm", "harmful_wait"]
+
+
+@pytest.mark.skipif(not (ROOT / "bot" / "knowledge" / "providers.yml").exists(), reason="no demo providers file")
+def test_demo_data_covers_every_configured_municipality(tmp_path):
+    from bot import knowledge
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    migrate(url)
+    assert store.seed_demo(url) > 0 and store.seed_demo(url) == 0  # loaded once
+    municipalities = {m["name"] for r in knowledge.load("regions")["regions"] for m in r["municipalities"]}
+    for name in municipalities:
+        assert store.current_waits(url, name, "jeugd_ggz_basis"), name
+    with db.sessions(url)() as session:
+        assert all(session.execute(select(Provider.example_data)).scalars())
