@@ -17,7 +17,7 @@ SIDE_QUESTIONS = {
     "ask_beschikking": "utter_faq_beschikking",
     "ask_privacy": "utter_faq_privacy",
     "ask_human": "faq_human",  # bot/knowledge/texts.yml: it names the local team
-    "ask_waiting_time": "utter_faq_waiting_time",
+    "ask_waiting_time": "action_waiting_times",  # actions/waiting_times.py: asks the service
     "bot_challenge": "utter_iamabot",
 }
 # A side question inside the form must look like one: a question mark, or short and confident.
@@ -38,7 +38,11 @@ def is_side_question(intent: Text, confidence: float, text: Text, free_text_answ
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:
     response = SIDE_QUESTIONS.get(intent)
-    if response == "faq_human":
+    if response == "action_waiting_times":
+        from actions import waiting_times  # the waiting-times client lives there
+
+        waiting_times.answer_question(dispatcher, tracker)
+    elif response == "faq_human":
         name, contact = team_for(tracker)
         say(dispatcher, tracker, response, team=f"{name} ({contact})")
     elif response:

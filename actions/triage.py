@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, say, slot_values, team_for, user_turns
 from bot import clarification, indicators, regions, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
@@ -135,6 +136,9 @@ class ActionTriage(Action):
                 say(dispatcher, tracker, "route_specialist", team_name=team_name, contact=contact)
             else:
                 say(dispatcher, tracker, "route_local_team", team_name=team_name, contact=contact)
+            kind = triage.kind_of_help_for(route.route, facts["domains"])
+            if kind and facts["municipality_known"]:
+                waiting_times.show(dispatcher, tracker, municipality, kind)
             say(dispatcher, tracker, "ask_feedback")
         ref, events = conversation_ref(tracker)
         indicators.record("route", ref, role=facts["role"], municipality=municipality if facts["municipality_known"] else None,

@@ -221,3 +221,17 @@ def read_message(text: str, requested_slot: Optional[str] = None, describes: boo
         if clause:
             facts["tried"] = clause
     return facts
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> List[tuple]:
+    return [(kind, _phrase_regex(words)) for kind, words in knowledge.load("intake")["kinds_of_help"].items()]
+
+
+def kind_of_help(text: str) -> Optional[str]:
+    """The kind of help a waiting-time question names ("wachttijd jeugd-GGZ"), if any."""
+    return _first_category(text, _kinds())
+
+
+def kind_label(kind: str) -> str:
+    return knowledge.load("intake")["kind_labels"][kind]

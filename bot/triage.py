@@ -105,3 +105,11 @@ def voorveld_options(domains: List[str], age: Optional[int], municipality: Optio
 def normalising_tip(domains: List[str]) -> Optional[Dict[str, str]]:
     tips = knowledge.load("voorveld").get("normalising_tips") or {}
     return next((tips[domain] for domain in domains if domain in tips), None)
+
+
+def kind_of_help_for(route: str, domains: List[str]) -> Optional[str]:
+    """The kind of help whose waits go with a route, or None (bot/knowledge/triage.yml)."""
+    mapping = (knowledge.load("triage").get("waits_for_routes") or {}).get(route)
+    if not mapping:
+        return None
+    return next((mapping[domain] for domain in domains if domain in mapping), mapping["default"])

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the action server (5055) and the Rasa server (5005, REST + socket.io) and waits.
+# Starts the waiting-times service (8000), the action server (5055) and the Rasa server (5005,
+# REST + socket.io) and waits.
 # Ctrl-C stops both. Called by `make run` after set-up and training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,11 +10,18 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 CORS=${WEGWIJZER_CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}
 
+WAITS_PORT=${WAITS_PORT:-8000}
+export WEGWIJZER_WAITS_URL=${WEGWIJZER_WAITS_URL:-http://127.0.0.1:$WAITS_PORT}
+
 .venv/bin/python -m bot.retention
+# Waiting-times tables and, on first start, the example providers (bot/knowledge/providers.yml).
+.venv/bin/python -m bot.waiting_times.cli seed-demo
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+.venv/bin/python -m bot.waiting_times.cli serve --port "$WAITS_PORT" > var/waiting-times.log 2>&1 &
+pids+=($!)
 # rasa-sdk listens on SANIC_HOST (its default is every interface): keep it on this machine.
 SANIC_HOST=${SANIC_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
 pids+=($!)
@@ -39,6 +47,7 @@ cat <<MSG
 Wegwijzer Jeugdhulp is running:
   Rasa server      http://127.0.0.1:$RASA_PORT   (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)
   Action server    http://127.0.0.1:$ACTIONS_PORT/health
+  Waiting times    http://127.0.0.1:$WAITS_PORT/v1/waits?municipality=Leiden&kind=jeugd_ggz_basis  (API: /openapi.json)
 Talk to it:
   curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"demo-1","message":"hallo"}'
 Stop with Ctrl-C. (For a chat in the terminal instead: stop this, then run make shell.)

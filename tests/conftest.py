@@ -92,6 +92,18 @@ class Servers:
         self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(log, "a"),
                                                 stderr=subprocess.STDOUT)
 
+    def start_waiting_times(self) -> None:
+        """The waiting-times service on its own SQLite database with the example providers."""
+        port = _free_port()
+        url = f"sqlite:///{self.work / 'waits.db'}"
+        subprocess.run([sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "seed-demo"],
+                       cwd=ROOT, env=self.env, check=True, capture_output=True)
+        self._start("waits", [sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "serve",
+                              "--port", str(port)])
+        _wait_for(f"http://127.0.0.1:{port}/health", list(self.processes.values()),
+                  [self.work / f"{name}.log" for name in self.processes])
+        self.env["WEGWIJZER_WAITS_URL"] = f"http://127.0.0.1:{port}"
+
     def start_actions(self) -> None:
         self._start("actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
         _wait_for(f"http://127.0.0.1:{self.actions_port}/health", list(self.processes.values()),
@@ -145,6 +157,7 @@ def bot(tmp_path_factory) -> Iterator[Bot]:
     # In-memory tracker store: the live tests leave nothing behind.
     servers = Servers(tmp_path_factory.mktemp("live"), "", {})
     try:
+        servers.start_waiting_times()
         servers.start_actions()
         servers.start_rasa()
         yield servers.bot

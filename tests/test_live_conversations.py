@@ -109,6 +109,15 @@ def test_a_side_question_is_answered_and_the_open_question_comes_back(bot):
     assert "Wat maakt je ongerust" in bot.say(sender, "Leiden")
 
 
+def test_a_waiting_time_question_mid_form_is_answered_and_the_question_comes_back(bot):
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:4]:
+        bot.say(sender, message)
+    reply = bot.say(sender, "hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?")
+    assert "Wachttijden voor jeugd-GGZ (basis) in Katwijk" in reply and "Peildatum" in reply
+    assert "geen plek of voorrang" in reply and "Wat maakt je ongerust" in reply
+
+
 def test_an_earlier_answer_can_be_corrected_mid_form(bot):
     sender = bot.new_sender()
     for message, _ in PARENT_PATH[:4]:

@@ -154,3 +154,68 @@ def test_demo_data_covers_every_configured_municipality(tmp_path):
         assert store.current_waits(url, name, "jeugd_ggz_basis"), name
     with db.sessions(url)() as session:
         assert all(session.execute(select(Provider.example_data)).scalars())
+
+
+def _tracker(text, slots=None):
+    from rasa_sdk import Tracker
+
+    return Tracker(sender_id="unit", slots=slots or {}, latest_message={"text": text, "intent": {"name": "ask_waiting_time"},
+                   "entities": []}, events=[], paused=False, followup_action=None, active_loop={},
+                   latest_action_name="action_listen")
+
+
+def _texts(dispatcher):
+    return "\n".join(message["text"] for message in dispatcher.messages)
+
+
+def test_the_bot_goes_on_when_the_service_is_down():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import waiting_times
+    from bot.waiting_times.client import WaitingTimesClient
+
+    dispatcher = CollectingDispatcher()
+    down = WaitingTimesClient(f"http://127.0.0.1:{_free_port()}")  # nothing listens there
+    waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down)
+    assert "kan ik nu even niet laten zien" in _texts(dispatcher)
+
+
+def test_the_bot_shows_a_few_waits_with_peildatum_source_and_the_norms(service):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import waiting_times
+    from bot.waiting_times.client import WaitingTimesClient
+
+    base, _ = service
+    dispatcher = CollectingDispatcher()
+    client = WaitingTimesClient(base)
+    shown = waiting_times.show(dispatcher, _tracker("x"), "Katwijk", "jeugd_ggz_basis", client)
+    text = _texts(dispatcher)
+    assert [wait["provider_id"] for wait in shown] == ["snel", "traag", "vol"]
+    assert "Snel: ongeveer 2 weken tot de intake, daarna ongeveer 3 weken tot de behandeling" in text
+    assert "kan verouderd zijn" in text and "aanmeldstop" in text
+    assert "schadelijk wachten" in text and "overbruggingszorg" in text and "geen plek of voorrang" in text
+
+
+def test_the_client_keeps_a_short_cache(service):
+    from bot.waiting_times.client import WaitingTimesClient
+
+    base, _ = service
+    client = WaitingTimesClient(base, cache_seconds=60)
+    first = client.waits("Katwijk", "jeugd_ggz_basis")
+    client.base_url = f"http://127.0.0.1:{_free_port()}"  # as if the service went away
+    assert client.waits("Katwijk", "jeugd_ggz_basis") == first
+    assert client.waits("Leiden", "jeugd_ggz_basis") is None
+
+
+def test_a_question_without_a_place_or_kind_asks_for_it():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import waiting_times
+
+    dispatcher = CollectingDispatcher()
+    waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?"))
+    assert "Voor welke gemeente" in _texts(dispatcher)
+    dispatcher = CollectingDispatcher()
+    waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?", {"municipality": "Leiden"}))
+    assert "Voor welke soort hulp" in _texts(dispatcher) and dispatcher.messages[0]["buttons"]
