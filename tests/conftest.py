@@ -18,7 +18,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+# The PostgreSQL server for the production-configuration tests (each test makes its own database
+# there): TEST_POSTGRES_URL, or DATABASE_URL when that points at PostgreSQL.
+POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
+    os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None)
 REDIS = os.environ.get("TEST_REDIS_URL")
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
 START_TIMEOUT = 240  # seconds; the model loads in about 20 s on 2 cores
