@@ -12,9 +12,12 @@ CORS=${WEGWIJZER_CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}
 
 WAITS_PORT=${WAITS_PORT:-8000}
 export WEGWIJZER_WAITS_URL=${WEGWIJZER_WAITS_URL:-http://127.0.0.1:$WAITS_PORT}
+# Regions, local teams, voorveld and scope come from the database (loaded from bot/knowledge/ on
+# first start; `python -m bot.waiting_times.cli load-knowledge` after editing the files).
+export WEGWIJZER_KNOWLEDGE_SOURCE=${WEGWIJZER_KNOWLEDGE_SOURCE:-database}
 
 .venv/bin/python -m bot.retention
-# Waiting-times tables and, on first start, the example providers (bot/knowledge/providers.yml).
+# Database tables and, on first start, the regional knowledge and example providers.
 .venv/bin/python -m bot.waiting_times.cli seed-demo
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

@@ -96,9 +96,9 @@ class Servers:
                                                 stderr=subprocess.STDOUT)
 
     def start_waiting_times(self) -> None:
-        """The waiting-times service on its own SQLite database with the example providers."""
+        """The waiting-times service, with the regional knowledge and example providers loaded."""
         port = _free_port()
-        url = f"sqlite:///{self.work / 'waits.db'}"
+        url = self.env["DATABASE_URL"]  # one database, as in `make run`: knowledge, waits, indicators
         subprocess.run([sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "seed-demo"],
                        cwd=ROOT, env=self.env, check=True, capture_output=True)
         self._start("waits", [sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "serve",
@@ -106,6 +106,7 @@ class Servers:
         _wait_for(f"http://127.0.0.1:{port}/health", list(self.processes.values()),
                   [self.work / f"{name}.log" for name in self.processes])
         self.env["WEGWIJZER_WAITS_URL"] = f"http://127.0.0.1:{port}"
+        self.env["WEGWIJZER_KNOWLEDGE_SOURCE"] = "database"  # the actions read regions etc. from there
 
     def start_actions(self) -> None:
         self._start("actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])

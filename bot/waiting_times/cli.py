@@ -1,5 +1,5 @@
-"""Waiting-times commands: migrate the database, load the demo data, import a CSV survey,
-make a provider's API key, run the service. The database is DATABASE_URL (bot/config.py)."""
+"""Database and waiting-times commands: migrate, load the regional knowledge and the demo data,
+import a CSV survey, make a provider's API key, run the service. The database is DATABASE_URL."""
 from __future__ import annotations
 
 import argparse
@@ -20,13 +20,17 @@ def migrate(url: str) -> None:
 
 
 def main(argv=None) -> int:
+    from bot import knowledge, regional_data
     from bot.waiting_times import store
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", default=DATABASE_URL)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the tables (Alembic)")
-    commands.add_parser("seed-demo", help="load bot/knowledge/providers.yml (example data) into an empty database")
+    commands.add_parser("seed-demo", help="on first start: load the regional knowledge files and the example "
+                                          "providers (bot/knowledge/providers.yml) into an empty database")
+    commands.add_parser("load-knowledge", help="replace regions, local teams, voorveld and scope in the database "
+                                               "with bot/knowledge/{regions,voorveld,scope}.yml (all or nothing)")
     importer = commands.add_parser("import", help="import a region's survey CSV (all rows or none)")
     importer.add_argument("file", type=Path)
     key = commands.add_parser("create-key", help="make (or replace) a provider's API key; printed once")
@@ -42,7 +46,14 @@ def main(argv=None) -> int:
         print("Waiting-times tables are up to date.")
     elif args.command == "seed-demo":
         migrate(url)
+        if not regional_data.is_loaded(url):
+            regional_data.load_documents(url, {name: knowledge.load_file(name) for name in regional_data.DOCUMENTS})
+            print("Regional knowledge loaded from bot/knowledge/.")
         print(f"Demo providers loaded: {store.seed_demo(url)} (0 means the database already had providers).")
+    elif args.command == "load-knowledge":
+        migrate(url)
+        regional_data.load_documents(url, {name: knowledge.load_file(name) for name in regional_data.DOCUMENTS})
+        print("Regional knowledge loaded from bot/knowledge/ (restart the bot to use it).")
     elif args.command == "import":
         try:
             count = store.import_csv(url, args.file.read_text(encoding="utf-8"))

@@ -177,7 +177,7 @@ def seed_demo(url: str) -> int:
     with db.sessions(url)() as session, session.begin():
         if session.execute(select(func.count(Provider.id))).scalar():
             return 0
-        data = knowledge.load("providers")
+        data = knowledge.load_file("providers")
         now = dt.datetime.utcnow()
         for item in data["providers"]:
             session.add(Provider(id=item["id"], name=item["name"], website=item.get("website"),
