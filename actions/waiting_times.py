@@ -18,15 +18,19 @@ CLIENT = WaitingTimesClient()
 MAX_SHOWN = 3
 
 
+def _weeks(number: int) -> Text:
+    return texts.render("waits_weeks", "one" if number == 1 else None, n=number)["text"]
+
+
 def _line(wait: Dict[str, Any]) -> Text:
-    behandel = (texts.render("waits_behandel", weeks=wait["behandel_weeks"])["text"]
+    behandel = (texts.render("waits_behandel", weeks=_weeks(wait["behandel_weeks"]))["text"]
                 if wait.get("behandel_weeks") is not None else "")
     notes = ""
     if wait.get("intake_stop"):
         notes += texts.render("waits_note_stop")["text"]
     if wait.get("stale"):
         notes += texts.render("waits_note_stale")["text"]
-    return texts.render("waits_line", provider=wait["provider"], aanmeld=wait["aanmeld_weeks"], behandel=behandel,
+    return texts.render("waits_line", provider=wait["provider"], aanmeld=_weeks(wait["aanmeld_weeks"]), behandel=behandel,
                         peildatum=wait["peildatum"], source=wait["source"], notes=notes)["text"]
 
 

@@ -193,6 +193,7 @@ def test_the_bot_shows_a_few_waits_with_peildatum_source_and_the_norms(service):
     text = _texts(dispatcher)
     assert [wait["provider_id"] for wait in shown] == ["snel", "traag", "vol"]
     assert "Snel: ongeveer 2 weken tot de intake, daarna ongeveer 3 weken tot de behandeling" in text
+    assert "Vol: ongeveer 1 week tot de intake, daarna ongeveer 1 week tot de behandeling" in text
     assert "kan verouderd zijn" in text and "aanmeldstop" in text
     assert "schadelijk wachten" in text and "overbruggingszorg" in text and "geen plek of voorrang" in text
 
