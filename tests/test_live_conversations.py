@@ -31,6 +31,14 @@ CRISES = [
     ("ze krijgt thuis geen eten", "0800-2000"),
 ]
 LIGHTER_HELP = "Dit kun je als eerste proberen"
+
+
+def _in_form(bot, step):
+    """A new parent conversation, answered up to PARENT_PATH[step] (the question asked next)."""
+    sender = bot.new_sender()
+    for message, _ in PARENT_PATH[:step]:
+        bot.say(sender, message)
+    return sender
 SAFETY_WORDS = ("Veilig Thuis", "0800-0113", "Bel nu 112", "Kindertelefoon")
 
 
@@ -55,9 +63,7 @@ def test_crisis_in_the_middle_of_every_question_gets_the_route_and_stops_the_que
 
 
 def test_after_a_crisis_mid_form_the_conversation_can_go_on(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     assert "0800-2000" in bot.say(sender, "haar vader slaat haar")
     # The next message is answered in that context first, without a new question...
     reply = bot.say(sender, "ja, bijna elke avond")
@@ -82,9 +88,7 @@ def test_a_young_persons_follow_up_to_a_disclosure_is_not_met_with_questions(bot
     "hij speelt de hele dag schietspelletjes en slaat zijn huiswerk over",
 ])
 def test_harmless_look_alikes_mid_form_are_taken_as_answers(bot, harmless):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     reply = bot.say(sender, harmless)
     assert not any(word in reply for word in SAFETY_WORDS)
     assert "Hoe lang speelt dit al" in reply
@@ -100,9 +104,7 @@ def test_a_professional_gives_everything_at_once_and_is_asked_only_what_is_missi
 
 
 def test_a_side_question_is_answered_and_the_open_question_comes_back(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:3]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 3)
     reply = bot.say(sender, "wat kost jeugdhulp eigenlijk?")
     assert "kost jou niets" in reply
     assert "In welke gemeente" in reply
@@ -110,18 +112,14 @@ def test_a_side_question_is_answered_and_the_open_question_comes_back(bot):
 
 
 def test_a_waiting_time_question_mid_form_is_answered_and_the_question_comes_back(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     reply = bot.say(sender, "hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?")
     assert "Wachttijden voor jeugd-GGZ (basis) in Katwijk" in reply and "Peildatum" in reply
     assert "geen plek of voorrang" in reply and "Wat maakt je ongerust" in reply
 
 
 def test_an_earlier_answer_can_be_corrected_mid_form(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     reply = bot.say(sender, "nee wacht, ze is 12")
     assert "aangepast" in reply and "12 jaar" in reply
     assert "Wat maakt je ongerust" in reply
@@ -145,9 +143,7 @@ def test_the_summary_can_be_corrected_before_the_advice(bot):
     ("x" * 2500, "Je bericht is erg lang"),
 ], ids=["gibberish", "english", "emoji", "very-long"])
 def test_bad_input_gets_a_clear_message_and_loses_nothing(bot, bad, explanation):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     reply = bot.say(sender, bad)
     assert explanation in reply
     assert "Wat maakt je ongerust" in reply
@@ -158,9 +154,7 @@ def test_bad_input_gets_a_clear_message_and_loses_nothing(bot, bad, explanation)
 
 
 def test_html_in_an_answer_is_kept_as_plain_text(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:4]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 4)
     bot.say(sender, "<b>ze</b> is vaak <script>alert(1)</script> somber")
     for message, _ in PARENT_PATH[5:]:
         reply = bot.say(sender, message)
@@ -169,9 +163,7 @@ def test_html_in_an_answer_is_kept_as_plain_text(bot):
 
 
 def test_stopping_mid_form(bot):
-    sender = bot.new_sender()
-    for message, _ in PARENT_PATH[:3]:
-        bot.say(sender, message)
+    sender = _in_form(bot, 3)
     assert "we stoppen hier" in bot.say(sender, "ik wil stoppen")
 
 
