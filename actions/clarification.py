@@ -62,7 +62,7 @@ class ValidateClarificationForm(Action):
             return events + _end_form("stopped")
         # 2. A side question: answer it, then ask the open question again.
         if requested and faq.is_side_question(intent, confidence, text, requested in intake.FREE_TEXT_SLOTS):
-            faq.answer(dispatcher, tracker, intent)
+            await faq.answer(dispatcher, tracker, intent)
             say(dispatcher, tracker, f"ask_{requested}")
             return events + [SlotSet("last_input", f"side_question:{intent}"), SlotSet("requested_slot", requested)]
 

@@ -29,7 +29,7 @@ class ActionDefaultFallback(Action):
         if problem == "english":
             say(dispatcher, tracker, PROBLEM_RESPONSES[problem])  # it names a human route already
         elif count >= 2:
-            faq.answer(dispatcher, tracker, "ask_human")
+            await faq.answer(dispatcher, tracker, "ask_human")
             say(dispatcher, tracker, "offer_restart")
             count = 0
         elif problem:

@@ -36,12 +36,12 @@ def is_side_question(intent: Text, confidence: float, text: Text, free_text_answ
     return not free_text_answer and len(re.findall(r"\w+", text)) <= MAX_WORDS_WITHOUT_QUESTION_MARK
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:
+async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:
     response = SIDE_QUESTIONS.get(intent)
     if response == "action_waiting_times":
         from actions import waiting_times  # the waiting-times client lives there
 
-        waiting_times.answer_question(dispatcher, tracker)
+        await waiting_times.answer_question(dispatcher, tracker)
     elif response == "faq_human":
         name, contact = team_for(tracker)
         say(dispatcher, tracker, response, team=f"{name} ({contact})")
@@ -55,5 +55,5 @@ class ActionOfferHuman(Action):
         return "action_offer_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        answer(dispatcher, tracker, "ask_human")
+        await answer(dispatcher, tracker, "ask_human")
         return []

@@ -138,7 +138,7 @@ class ActionTriage(Action):
                 say(dispatcher, tracker, "route_local_team", team_name=team_name, contact=contact)
             kind = triage.kind_of_help_for(route.route, facts["domains"])
             if kind and facts["municipality_known"]:
-                waiting_times.show(dispatcher, tracker, municipality, kind)
+                await waiting_times.show(dispatcher, tracker, municipality, kind)
             say(dispatcher, tracker, "ask_feedback")
         ref, events = conversation_ref(tracker)
         indicators.record("route", ref, role=facts["role"], municipality=municipality if facts["municipality_known"] else None,

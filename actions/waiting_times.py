@@ -3,6 +3,8 @@ voor jeugd-GGZ in Katwijk?"), and the waits that go with a local-team or special
 When the service is down or slow the bot says so and the conversation goes on."""
 from __future__ import annotations
 
+import asyncio
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -34,10 +36,12 @@ def _line(wait: Dict[str, Any]) -> Text:
                         peildatum=wait["peildatum"], source=wait["source"], notes=notes)["text"]
 
 
-def show(dispatcher: CollectingDispatcher, tracker: Tracker, municipality: Text, kind: Text,
-         client: Optional[WaitingTimesClient] = None) -> Optional[List[Dict[str, Any]]]:
+async def show(dispatcher: CollectingDispatcher, tracker: Tracker, municipality: Text, kind: Text,
+               client: Optional[WaitingTimesClient] = None) -> Optional[List[Dict[str, Any]]]:
     """Shows at most a few providers' waits; returns what was shown (None: service unavailable)."""
-    waits = (client or CLIENT).waits(municipality, kind)
+    # rasa-sdk runs actions on one event loop: the blocking HTTP call goes to a worker thread so a
+    # slow service never stalls other conversations.
+    waits = await asyncio.get_running_loop().run_in_executor(None, (client or CLIENT).waits, municipality, kind)
     label = intake.kind_label(kind)
     if waits is None:
         say(dispatcher, tracker, "waits_unavailable")
@@ -57,8 +61,8 @@ def show(dispatcher: CollectingDispatcher, tracker: Tracker, municipality: Text,
     return shown
 
 
-def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                    client: Optional[WaitingTimesClient] = None) -> List[EventType]:
+async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          client: Optional[WaitingTimesClient] = None) -> List[EventType]:
     """A direct waiting-time question, in or outside the clarification."""
     text = (tracker.latest_message or {}).get("text") or ""
     place = intake.parse_municipality(text) if not text.startswith("/") else None
@@ -73,7 +77,7 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
                    for k in KINDS if k != "crisis"]
         say(dispatcher, tracker, "waits_choose_kind", buttons=buttons)
         return []
-    show(dispatcher, tracker, municipality, kind, client)
+    await show(dispatcher, tracker, municipality, kind, client)
     return []
 
 
@@ -82,4 +86,4 @@ class ActionWaitingTimes(Action):
         return "action_waiting_times"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        return answer_question(dispatcher, tracker)
+        return await answer_question(dispatcher, tracker)

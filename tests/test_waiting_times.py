@@ -1,6 +1,7 @@
 """The waiting-times service over HTTP on loopback, on SQLite and (with TEST_POSTGRES_URL, as in
 CI) on PostgreSQL: reading, provider API keys, bad input, the all-or-nothing CSV import,
 stale figures, history, and the demo data."""
+import asyncio
 import datetime as dt
 import os
 import subprocess
@@ -176,7 +177,7 @@ def test_the_bot_goes_on_when_the_service_is_down():
 
     dispatcher = CollectingDispatcher()
     down = WaitingTimesClient(f"http://127.0.0.1:{_free_port()}")  # nothing listens there
-    waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down)
+    asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down))
     assert "kan ik nu even niet laten zien" in _texts(dispatcher)
 
 
@@ -189,7 +190,7 @@ def test_the_bot_shows_a_few_waits_with_peildatum_source_and_the_norms(service):
     base, _ = service
     dispatcher = CollectingDispatcher()
     client = WaitingTimesClient(base)
-    shown = waiting_times.show(dispatcher, _tracker("x"), "Katwijk", "jeugd_ggz_basis", client)
+    shown = asyncio.run(waiting_times.show(dispatcher, _tracker("x"), "Katwijk", "jeugd_ggz_basis", client))
     text = _texts(dispatcher)
     assert [wait["provider_id"] for wait in shown] == ["snel", "traag", "vol"]
     assert "Snel: ongeveer 2 weken tot de intake, daarna ongeveer 3 weken tot de behandeling" in text
@@ -215,8 +216,28 @@ def test_a_question_without_a_place_or_kind_asks_for_it():
     from actions import waiting_times
 
     dispatcher = CollectingDispatcher()
-    waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?"))
+    asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?")))
     assert "Voor welke gemeente" in _texts(dispatcher)
     dispatcher = CollectingDispatcher()
-    waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?", {"municipality": "Leiden"}))
+    asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?", {"municipality": "Leiden"})))
     assert "Voor welke soort hulp" in _texts(dispatcher) and dispatcher.messages[0]["buttons"]
+
+
+def test_a_service_that_never_answers_does_not_hang_the_bot():
+    import socket
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import waiting_times
+    from bot.waiting_times.client import WaitingTimesClient
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # accepts connections, never sends a byte
+    try:
+        client = WaitingTimesClient(f"http://127.0.0.1:{silent.getsockname()[1]}", connect_timeout=0.5, read_timeout=0.5)
+        dispatcher = CollectingDispatcher()
+        asyncio.run(waiting_times.show(dispatcher, _tracker("x"), "Katwijk", "jeugd_ggz_basis", client))
+        assert "kan ik nu even niet laten zien" in _texts(dispatcher)
+    finally:
+        silent.close()
