@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import Column, Date, Integer, String, create_engine, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, Date, Integer, String, select
 from sqlalchemy.orm import declarative_base, sessionmaker
 
+from bot import db
 from bot.config import DATABASE_URL
 
 logger = logging.getLogger(__name__)
@@ -41,11 +40,9 @@ class IndicatorEvent(Base):
 
 @lru_cache(maxsize=None)
 def _sessions(url: str) -> sessionmaker:
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
-    return sessionmaker(engine, future=True, expire_on_commit=False)
+    """The shared sessionmaker (bot/db.py), once the table exists (made on first use)."""
+    Base.metadata.create_all(db.engine(url))
+    return db.sessions(url)
 
 
 def record(kind: str, conversation_ref: str, *, role: Optional[str] = None, municipality: Optional[str] = None,
