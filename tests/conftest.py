@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -22,6 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # there): TEST_POSTGRES_URL, or DATABASE_URL when that points at PostgreSQL.
 POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
     os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None)
+# Everything the tests store in-process (indicators from the actions' unit tests) goes to a
+# throwaway database, never to var/wegwijzer.db or a configured production database. Set before
+# any test module imports bot.config, which reads DATABASE_URL once.
+os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='wegwijzer-tests-')}/test.db"
 REDIS = os.environ.get("TEST_REDIS_URL")
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
 START_TIMEOUT = 240  # seconds; the model loads in about 20 s on 2 cores
