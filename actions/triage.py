@@ -12,6 +12,7 @@ from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, say, slot_values, team_for, user_turns
 from bot import clarification, indicators, regions, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
+from bot.handoff import summary
 
 # How the clarification form ended when there is no summary to show (actions/clarification.py).
 ENDED_EARLY = {"safety", "stopped", "safety_followup"}
@@ -110,6 +111,7 @@ class ActionTriage(Action):
         route = triage.decide(facts)
         team_name, contact = team_for(tracker)
         municipality = slots.get("municipality")
+        waits_shown: List[Dict[str, Any]] = []
         if route.route == "voorveld":
             options = triage.voorveld_options(facts["domains"], facts["age"], municipality)
             tip = triage.normalising_tip(facts["domains"]) if facts["role"] in ("parent", "youth", "unknown") else None
@@ -138,36 +140,15 @@ class ActionTriage(Action):
                 say(dispatcher, tracker, "route_local_team", team_name=team_name, contact=contact)
             kind = triage.kind_of_help_for(route.route, facts["domains"])
             if kind and facts["municipality_known"]:
-                await waiting_times.show(dispatcher, tracker, municipality, kind)
-            say(dispatcher, tracker, "ask_feedback")
+                shown = await waiting_times.show(dispatcher, tracker, municipality, kind) or []
+                waits_shown = [{"provider": w["provider"], "kind": kind, "aanmeld_weeks": w["aanmeld_weeks"],
+                                "peildatum": w["peildatum"]} for w in shown]
+            if route.route in summary.ROUTES and facts["municipality_known"] and regions.local_team(municipality):
+                # The local team is the next step: offer to hand the case over (actions/handoff.py).
+                say(dispatcher, tracker, "offer_handoff", team_name=team_name)
+            else:
+                say(dispatcher, tracker, "ask_feedback")
         ref, events = conversation_ref(tracker)
         indicators.record("route", ref, role=facts["role"], municipality=municipality if facts["municipality_known"] else None,
                           domain=(facts["domains"] or [None])[0], route=route.route, turns=user_turns(tracker))
-        return events + [SlotSet("route", route.route)]
-
-
-class ActionLocalTeamContact(Action):
-    """The referrer wants the local team after all (a lighter option was offered first)."""
-
-    def name(self) -> Text:
-        return "action_local_team_contact"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        team_name, contact = team_for(tracker)
-        say(dispatcher, tracker, "local_team_contact", team_name=team_name, contact=contact,
-                                 summary=summary_text(slot_values(tracker)))
-        say(dispatcher, tracker, "ask_feedback")
-        return []
-
-
-class ActionLighterAccepted(Action):
-    """The referrer keeps to the lighter option (an indicator the regions asked for)."""
-
-    def name(self) -> Text:
-        return "action_lighter_accepted"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        ref, events = conversation_ref(tracker)
-        indicators.record("lighter_accepted", ref, role=tracker.get_slot("referrer_role"), route="voorveld")
-        say(dispatcher, tracker, "ask_feedback")
-        return events
+        return events + [SlotSet("route", route.route), SlotSet("waits_shown", waits_shown)]

@@ -1,5 +1,5 @@
 """Anonymised indicators the regions want (domain.md §5): role, municipality, concern domain,
-route, safety escalations, lighter option accepted, conversation length, experience score.
+route, safety escalations, lighter option accepted, handoffs per municipality, conversation length, experience score.
 
 Never stores the child's identity, the sender id or any free text: a conversation is known only
 by a random reference made for this purpose.
@@ -20,7 +20,7 @@ from bot.config import DATABASE_URL
 logger = logging.getLogger(__name__)
 Base = declarative_base()
 
-KINDS = {"route", "safety", "lighter_accepted", "feedback"}
+KINDS = {"route", "safety", "lighter_accepted", "handoff", "feedback"}
 
 
 class IndicatorEvent(Base):

@@ -56,8 +56,9 @@ def _wait_for(url: str, processes: List[subprocess.Popen], logs: List[Path]) -> 
 class Bot:
     """A REST client for one running bot; each conversation gets its own random sender id."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, database_url: str = "") -> None:
         self.base_url = base_url
+        self.database_url = database_url  # where the action server stores handoffs
 
     def new_sender(self) -> str:
         return f"test-{uuid.uuid4().hex}"
@@ -141,7 +142,7 @@ class Servers:
 
     @property
     def bot(self) -> "Bot":
-        return Bot(f"http://127.0.0.1:{self.rasa_port}")
+        return Bot(f"http://127.0.0.1:{self.rasa_port}", self.env["DATABASE_URL"])
 
 
 @contextlib.contextmanager

@@ -234,3 +234,66 @@ def test_route_unknown_municipality_gets_national_guidance(bot):
 def test_each_role_gets_its_own_questions(bot, role, question):
     _, replies = bot.conversation("hallo", role)
     assert question in replies[1]
+
+
+# --- handoff to the local team (actions/handoff.py) --------------------------------------------
+
+GP_TO_HANDOFF = [
+    ("ik ben huisarts", "Leeftijd van het kind?"),
+    ("jongen 9, Leiden, al een half jaar angstig en wil niet meer naar school", "Impact op het dagelijks"),
+    ('/inform{"impact":"groot"}', "al geprobeerd"),
+    ("gesprekken met de POH, helpt onvoldoende", "Welke hulp is al betrokken"),
+    ("geen", "Steunend netwerk"),
+    ("oma woont dichtbij en helpt", "Beoogd resultaat"),
+    ("<script>alert(1)</script> weer naar school", "Klopt dit?"),
+    ("/affirm", "doorsturen naar Jeugd- en Gezinsteam Leiden"),
+    ("/affirm", "Hebben de ouders toestemming gegeven?"),
+    ("ja", "Naam van de contactpersoon"),
+    ("dr. De Vries, huisartsenpraktijk Het Plein", "Telefoonnummer"),
+    ("071-512345", "Dat herken ik niet als Nederlands telefoonnummer"),
+    ("071-5123456", "Weet de school"),
+    ("ja, de mentor weet het", "Dit stuur ik naar Jeugd- en Gezinsteam Leiden"),
+]
+
+
+def _stored_handoff(bot, reference):
+    from sqlalchemy import select
+
+    from bot import db
+    from bot.handoff.models import Handoff
+
+    with db.sessions(bot.database_url)() as session:
+        return session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one_or_none()
+
+
+def test_a_gp_goes_from_the_first_message_to_a_confirmed_handoff_and_can_ask_its_status(bot):
+    import re
+
+    sender = bot.new_sender()
+    for message, expected in GP_TO_HANDOFF:
+        reply = bot.say(sender, message)
+        assert expected in reply, (message, reply)
+    assert "Ouders en opvoeding:" in reply and "06-" not in reply and "0715123456" in reply
+    reply = bot.say(sender, "/affirm")
+    reference = re.search(r"Referentienummer: ([A-Z]{3}-\d{4})", reply).group(1)
+    assert "binnen 3 werkdagen" in reply and "Voor uw eigen dossier (HIS)" in reply  # Leiden: response_days 3
+    handoff = _stored_handoff(bot, reference)
+    assert handoff is not None and handoff.municipality == "Leiden" and handoff.status == "nieuw"
+    assert handoff.contact["phone"] == "0715123456" and handoff.consent["given_by"] == ["ouders"]
+    assert "weer naar school" in handoff.summary["text"] and "<script>" not in handoff.summary["text"]
+    assert "cijfer van 1" in reply  # the experience question closes the conversation
+
+    other = bot.new_sender()
+    assert "telefoonnummer of e-mailadres" in bot.say(other, f"wat is de status van mijn aanmelding {reference}?")
+    assert "ontvangen" in bot.say(other, "071 512 34 56")
+
+
+def test_a_parent_of_a_teenager_who_has_not_asked_the_child_sends_nothing(bot):
+    sender, reply = _complete(bot, "hallo", ROLE, "14", "Katwijk", "ze is al maanden erg somber en gaat niet meer naar school",
+                              '/inform{"duration":"lang"}', '/inform{"impact":"groot"}', "praten", "geen", "haar tante",
+                              "dat ze weer plezier heeft", "ze wil met iemand praten", "/affirm")
+    assert "Zal ik je vraag met een samenvatting doorsturen" in reply
+    assert "Vind je het goed dat ik dit doorstuur?" in bot.say(sender, "/affirm")
+    assert "Weet je kind van deze aanmelding" in bot.say(sender, "ja")
+    reply = bot.say(sender, "nee, dat weet ik niet")
+    assert "Dan stuur ik het nog niet door" in reply and "referentienummer" not in reply

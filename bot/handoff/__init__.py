@@ -1,0 +1,1 @@
+"""Handoff to the local team: consent, the structured summary, storage, delivery, retention."""
