@@ -21,7 +21,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 .PHONY: help setup train run shell test validate pytest story-test safety-report nlu-report purge clean
 
 help:
-	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055)"
+	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055, inbox on 8080)"
 	@echo "make test    set up, validate the data, train if needed, run every test"
 	@echo "make shell   chat with the bot in this terminal"
 	@echo "make safety-report | nlu-report | purge | clean"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts the waiting-times service (8000), the action server (5055) and the Rasa server (5005,
-# REST + socket.io) and waits.
-# Ctrl-C stops both. Called by `make run` after set-up and training.
+# Starts the waiting-times service (8000), the action server (5055), the Rasa server (5005,
+# REST + socket.io) and the web process (8080: team inbox, its API, handoff delivery) and waits.
+# Ctrl-C stops them all. Called by `make run` after set-up and training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
@@ -11,14 +11,18 @@ ENDPOINTS=${ENDPOINTS:-endpoints.yml}
 CORS=${WEGWIJZER_CORS_ORIGINS:-http://localhost:8080 http://127.0.0.1:8080}
 
 WAITS_PORT=${WAITS_PORT:-8000}
+WEB_PORT=${WEB_PORT:-8080}
 export WEGWIJZER_WAITS_URL=${WEGWIJZER_WAITS_URL:-http://127.0.0.1:$WAITS_PORT}
 # Regions, local teams, voorveld and scope come from the database (loaded from bot/knowledge/ on
 # first start; `python -m bot.waiting_times.cli load-knowledge` after editing the files).
 export WEGWIJZER_KNOWLEDGE_SOURCE=${WEGWIJZER_KNOWLEDGE_SOURCE:-database}
 
-.venv/bin/python -m bot.retention
 # Database tables and, on first start, the regional knowledge and example providers.
 .venv/bin/python -m bot.waiting_times.cli seed-demo
+# Retention: old conversations, and handoffs closed longer ago than the retention period.
+.venv/bin/python -m bot.retention
+# On first start: example inbox accounts for two local teams (passwords in var/, not printed).
+.venv/bin/python -m bot.web demo-accounts
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -27,6 +31,8 @@ trap cleanup EXIT INT TERM
 pids+=($!)
 # rasa-sdk listens on SANIC_HOST (its default is every interface): keep it on this machine.
 SANIC_HOST=${SANIC_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
+pids+=($!)
+.venv/bin/python -m bot.web serve --port "$WEB_PORT" > var/web.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model models/wegwijzer.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \
@@ -40,7 +46,7 @@ for _ in $(seq 1 180); do
     ready=1; break
   fi
   for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { echo "A server stopped during start-up; see var/rasa.log and var/actions.log" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { echo "A server stopped during start-up; see the logs in var/" >&2; exit 1; }
   done
   sleep 1
 done
@@ -51,6 +57,7 @@ Wegwijzer Jeugdhulp is running:
   Rasa server      http://127.0.0.1:$RASA_PORT   (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)
   Action server    http://127.0.0.1:$ACTIONS_PORT/health
   Waiting times    http://127.0.0.1:$WAITS_PORT/v1/waits?municipality=Leiden&kind=jeugd_ggz_basis  (API: /openapi.json)
+  Team inbox       http://127.0.0.1:$WEB_PORT/inbox/   (example accounts: var/demo-inbox-accounts.txt; API: /api/v1/)
 Talk to it:
   curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"demo-1","message":"hallo"}'
 Stop with Ctrl-C. (For a chat in the terminal instead: stop this, then run make shell.)

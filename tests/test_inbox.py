@@ -1,0 +1,207 @@
+"""The local team's inbox and JSON API, served by `python -m bot.web serve` on loopback and used
+the way a team member's browser and an integration would."""
+import re
+import subprocess
+import sys
+
+import pytest
+import requests
+from markupsafe import escape
+from sqlalchemy import select
+
+from bot import db
+from bot.handoff import auth, store
+from bot.handoff.models import AccessLogEntry, Handoff
+from bot.waiting_times import cli
+from tests.conftest import ROOT, _free_port, _wait_for
+
+LEIDEN, KATWIJK = "Jeugd- en Gezinsteam Leiden", "Jeugd- en Gezinsteam Katwijk"
+PASSWORD = "een-lang-wachtwoord-42"
+XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("inbox")
+    url = f"sqlite:///{work / 'inbox.db'}"
+    assert cli.main(["--database-url", url, "seed-demo"]) == 0
+    auth.add_staff(url, "anna", LEIDEN, "Anna (Leiden)", PASSWORD)
+    auth.add_staff(url, "bram", KATWIJK, "Bram (Katwijk)", PASSWORD)
+    auth.add_staff(url, "cees", LEIDEN, "Cees (Leiden)", PASSWORD)
+    port = _free_port()
+    log = work / "web.log"
+    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--database-url", url, "serve", "--port", str(port),
+                                "--no-delivery"], cwd=ROOT, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
+        yield {"url": url, "base": f"http://127.0.0.1:{port}",
+               "tokens": {LEIDEN: auth.create_token(url, LEIDEN, "zaaksysteem-leiden"),
+                          KATWIJK: auth.create_token(url, KATWIJK, "zaaksysteem-katwijk")}}
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def new_handoff(site, municipality="Leiden", team=LEIDEN, concern="hij is erg angstig", phone="0612345678"):
+    data = store.NewHandoff(
+        municipality=municipality, team_name=team, referrer_role="parent", route="local_team", urgency="normaal",
+        summary={"sections": [{"title": "Het kind (ontwikkeling)", "lines": [{"label": "Zorg", "value": concern}]}],
+                 "text": f"Zorg: {concern}"},
+        contact={"name": "Sanne", "phone": phone, "email": None}, consent={"band": "onder_12", "given_by": ["ouders"]},
+        safety_flags=[], waits_shown=[])
+    return store.create(site["url"], data)
+
+
+def login(site, username="anna", password=PASSWORD) -> requests.Session:
+    browser = requests.Session()
+    page = browser.get(f"{site['base']}/inbox/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = browser.post(f"{site['base']}/inbox/login", data={"csrf": csrf, "username": username,
+                                                                  "password": password})
+    browser.last = response
+    return browser
+
+
+def csrf_of(page_text: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page_text).group(1)
+
+
+def api(site, team=LEIDEN):
+    client = requests.Session()
+    client.headers["Authorization"] = f"Bearer {site['tokens'][team]}"
+    return client
+
+
+def test_login_shows_the_teams_inbox_and_security_headers(site):
+    browser = login(site)
+    assert browser.last.status_code == 200 and "Aanmeldingen" in browser.last.text
+    assert "Anna (Leiden)" in browser.last.text
+    headers = browser.last.headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-store"
+    cookie = next(c for c in browser.cookies if c.name == "wegwijzer_inbox")
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/inbox"
+
+
+def test_without_login_there_is_nothing_to_see(site):
+    _, reference = new_handoff(site)
+    response = requests.get(f"{site['base']}/inbox/", allow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/inbox/login"
+    assert reference not in requests.get(f"{site['base']}/inbox/").text
+
+
+def test_five_wrong_passwords_lock_the_account(site):
+    auth.add_staff(site["url"], "dirk", LEIDEN, "Dirk", PASSWORD)
+    for _ in range(4):
+        assert "klopt niet" in login(site, "dirk", "fout-wachtwoord-000").last.text
+    assert "tijdelijk geblokkeerd" in login(site, "dirk", "fout-wachtwoord-000").last.text
+    locked = login(site, "dirk", PASSWORD)
+    assert locked.last.status_code == 401 and "tijdelijk geblokkeerd" in locked.last.text
+
+
+def test_a_post_without_the_right_csrf_token_changes_nothing(site):
+    handoff_id, _ = new_handoff(site)
+    browser = login(site)
+    for token in ("", "vals"):
+        response = browser.post(f"{site['base']}/inbox/handoffs/{handoff_id}/status",
+                                data={"csrf": token, "status": "afgerond"}, allow_redirects=False)
+        assert response.status_code == 403
+    with db.sessions(site["url"])() as session:
+        assert session.get(Handoff, handoff_id).status == "nieuw"
+    assert requests.post(f"{site['base']}/inbox/login", data={"csrf": "x", "username": "anna",
+                                                             "password": PASSWORD}).status_code == 403
+
+
+def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
+    katwijk_id, katwijk_ref = new_handoff(site, "Katwijk", KATWIJK)
+    leiden_id, leiden_ref = new_handoff(site)
+    anna = login(site)
+    listing = anna.get(f"{site['base']}/inbox/").text
+    assert leiden_ref in listing and katwijk_ref not in listing
+    assert anna.get(f"{site['base']}/inbox/handoffs/{katwijk_id}").status_code == 404
+    page = anna.get(f"{site['base']}/inbox/handoffs/{leiden_id}")
+    response = anna.post(f"{site['base']}/inbox/handoffs/{katwijk_id}/status",
+                         data={"csrf": csrf_of(page.text), "status": "afgerond"}, allow_redirects=False)
+    assert response.status_code == 404
+
+    leiden_api = api(site)
+    references = [h["reference"] for h in leiden_api.get(f"{site['base']}/api/v1/handoffs").json()["handoffs"]]
+    assert leiden_ref in references and katwijk_ref not in references
+    assert leiden_api.get(f"{site['base']}/api/v1/handoffs/{katwijk_id}").status_code == 404
+    assert leiden_api.post(f"{site['base']}/api/v1/handoffs/{katwijk_id}/status",
+                           json={"status": "afgerond"}).status_code == 404
+    assert api(site, KATWIJK).get(f"{site['base']}/api/v1/handoffs/{katwijk_id}").json()["reference"] == katwijk_ref
+    with db.sessions(site["url"])() as session:
+        assert session.get(Handoff, katwijk_id).status == "nieuw"
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_a_script_in_the_concern_shows_as_text(site, payload):
+    handoff_id, _ = new_handoff(site, concern=f"zorgen {payload} thuis")
+    page = login(site).get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
+    assert payload not in page
+    assert str(escape(f"zorgen {payload} thuis")) in page
+    detail = api(site).get(f"{site['base']}/api/v1/handoffs/{handoff_id}").json()
+    assert detail["summary"]["sections"][0]["lines"][0]["value"] == f"zorgen {payload} thuis"
+
+
+def test_claim_status_and_note_are_what_the_referrer_and_the_log_see(site):
+    handoff_id, reference = new_handoff(site, phone="0655555555")
+    anna = login(site)
+    page = anna.get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
+    csrf = csrf_of(page)
+    claimed = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/claim", data={"csrf": csrf})
+    assert "Je hebt deze aanmelding opgepakt." in claimed.text and "in behandeling" in claimed.text
+    assert store.status_for(site["url"], reference, "0655555555").status == "in_behandeling"
+    empty = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/notes", data={"csrf": csrf, "text": "  "})
+    assert empty.status_code == 400 and "Typ eerst een notitie." in empty.text
+    noted = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/notes",
+                      data={"csrf": csrf, "text": "Moeder gebeld, afspraak <b>dinsdag</b>"})
+    assert "Moeder gebeld, afspraak &lt;b&gt;dinsdag&lt;/b&gt;" in noted.text
+    done = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/status", data={"csrf": csrf, "status": "afgerond"})
+    assert "De status is opgeslagen." in done.text
+    answer = store.status_for(site["url"], reference, "0655555555")
+    assert answer.status == "afgerond"
+    with db.sessions(site["url"])() as session:
+        assert session.get(Handoff, handoff_id).closed_at is not None
+        entries = session.execute(select(AccessLogEntry).where(AccessLogEntry.handoff_id == handoff_id)
+                                  .order_by(AccessLogEntry.id)).scalars().all()
+    assert [(e.actor, e.action) for e in entries] == [
+        ("anna", "bekeken"), ("anna", "opgepakt"), ("anna", "bekeken"), ("anna", "notitie toegevoegd"),
+        ("anna", "bekeken"), ("anna", "status gewijzigd"), ("anna", "bekeken")]
+    assert all("Moeder" not in (e.detail or "") for e in entries)
+
+    log_page = login(site, "cees").get(f"{site['base']}/inbox/log").text  # a colleague reads the team's log
+    assert reference in log_page and "notitie toegevoegd" in log_page and "Moeder gebeld" not in log_page
+    assert reference not in login(site, "bram").get(f"{site['base']}/inbox/log").text
+
+
+def test_the_list_filters_on_status(site):
+    handoff_id, reference = new_handoff(site)
+    api(site).post(f"{site['base']}/api/v1/handoffs/{handoff_id}/status", json={"status": "doorverwezen"})
+    anna = login(site)
+    assert reference in anna.get(f"{site['base']}/inbox/?status=doorverwezen").text
+    assert reference not in anna.get(f"{site['base']}/inbox/?status=nieuw").text
+
+
+def test_the_api_names_what_is_wrong(site):
+    handoff_id, _ = new_handoff(site)
+    base = site["base"]
+    unauthorised = requests.get(f"{base}/api/v1/handoffs")
+    assert unauthorised.status_code == 401 and unauthorised.json()["field"] == "Authorization"
+    client = api(site)
+    wrong_status = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", json={"status": "klaar"})
+    assert wrong_status.status_code == 422 and wrong_status.json()["field"] == "status"
+    bad_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", data="{niet json",
+                           headers={"Content-Type": "application/json"})
+    assert bad_json.status_code == 400 and bad_json.json()["field"] == "body"
+    not_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", data="tekst")
+    assert not_json.status_code == 415
+    empty_note = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", json={"text": ""})
+    assert empty_note.status_code == 422 and empty_note.json()["field"] == "text"
+    assert client.get(f"{base}/api/v1/handoffs?status=klaar").json()["field"] == "status"
+    too_big = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", json={"text": "x" * 100_000})
+    assert too_big.status_code == 413
+    claimed = client.post(f"{base}/api/v1/handoffs/{handoff_id}/claim", json={"by": "Fatima"})
+    assert claimed.status_code == 200 and claimed.json()["status"] == "in_behandeling"
+    log = client.get(f"{base}/api/v1/access-log").json()["entries"]
+    assert any(e["actor"] == "api:zaaksysteem-leiden" and e["action"] == "api: opgepakt" for e in log)
