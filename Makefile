@@ -6,6 +6,7 @@ PY := .venv/bin/python
 RASA := .venv/bin/rasa
 STAMP := .venv/.requirements.sha256
 PIPELINE := build/spacy_nl/meta.json
+WEB_STAMP := node_modules/.package-lock.json
 MODEL := models/wegwijzer.tar.gz
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py)
 
@@ -18,7 +19,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup train run shell test validate pytest story-test safety-report nlu-report purge clean
+.PHONY: help setup browser train run shell test validate pytest story-test safety-report nlu-report purge clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055, inbox on 8080)"
@@ -26,10 +27,18 @@ help:
 	@echo "make shell   chat with the bot in this terminal"
 	@echo "make safety-report | nlu-report | purge | clean"
 
-setup: $(STAMP) $(PIPELINE)
+setup: $(STAMP) $(PIPELINE) $(WEB_STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt scripts/setup.sh
 	scripts/setup.sh
+
+# The widget's browser packages (socket.io-client; axe-core for the tests), from package-lock.json.
+$(WEB_STAMP): package.json package-lock.json scripts/setup-web.sh
+	scripts/setup-web.sh
+
+# Debian's chromium for the widget's end-to-end tests (only `make test` needs it).
+browser:
+	scripts/setup-browser.sh
 
 $(PIPELINE): $(STAMP) bot/nlp.py bot/knowledge/regions.yml bot/knowledge/roles.yml
 	$(PY) -m bot.nlp build
@@ -51,7 +60,7 @@ shell: setup train
 validate: setup
 	$(RASA) data validate --domain domain --data data --config config.yml --max-history 5 --fail-on-warnings
 
-pytest: setup train
+pytest: setup train browser
 	$(PY) -m pytest
 
 story-test: setup train

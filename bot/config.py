@@ -13,3 +13,8 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'wegwi
 MAX_SUMMARY_CHARS = int(os.environ.get("WEGWIJZER_MAX_SUMMARY_CHARS", "400"))
 # Messages longer than this are refused with a clear request to shorten them.
 MAX_MESSAGE_CHARS = int(os.environ.get("WEGWIJZER_MAX_MESSAGE_CHARS", "2000"))
+
+
+def allowed_origins() -> list:
+    """Sites that may embed the widget (socket.io channel, erase endpoint), space-separated."""
+    return os.environ.get("WEGWIJZER_WIDGET_ORIGINS", "http://127.0.0.1:8080 http://localhost:8080").split()

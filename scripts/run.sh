@@ -57,6 +57,8 @@ Wegwijzer Jeugdhulp is running:
   Rasa server      http://127.0.0.1:$RASA_PORT   (REST: POST /webhooks/rest/webhook, socket.io: /socket.io)
   Action server    http://127.0.0.1:$ACTIONS_PORT/health
   Waiting times    http://127.0.0.1:$WAITS_PORT/v1/waits?municipality=Leiden&kind=jeugd_ggz_basis  (API: /openapi.json)
+  Website widget   http://127.0.0.1:$WEB_PORT/demo/   (a mock municipality page with the chat)
+  Professionals    http://127.0.0.1:$WEB_PORT/professioneel/   (GP practice or school chat)
   Team inbox       http://127.0.0.1:$WEB_PORT/inbox/   (example accounts: var/demo-inbox-accounts.txt; API: /api/v1/)
 Talk to it:
   curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"demo-1","message":"hallo"}'

@@ -116,6 +116,7 @@ def test_a_handoff_is_signed_and_carries_its_id():
     assert not delivery.verify("ander geheim", "1700000000", body, signature, now=1700000010)
     assert not delivery.verify("geheim", "1700000000", b'{"id": "y"}', signature, now=1700000010)
     assert not delivery.verify("geheim", "1700000000", body, signature, now=1700009999)  # too old: replay
+    assert not delivery.verify("geheim", "1700000000", body, "sha256=é", now=1700000010)  # garbage, no crash
 
 
 def test_receiver_down_then_retried_later_and_delivered_once(url):

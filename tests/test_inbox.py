@@ -42,13 +42,16 @@ def site(tmp_path_factory):
         process.wait(20)
 
 
-def new_handoff(site, municipality="Leiden", team=LEIDEN, concern="hij is erg angstig", phone="0612345678"):
+def new_handoff(site, municipality="Leiden", team=LEIDEN, concern="hij is erg angstig", phone="0612345678",
+                name="Sanne", provider="Praktijk De Linde"):
     data = store.NewHandoff(
         municipality=municipality, team_name=team, referrer_role="parent", route="local_team", urgency="normaal",
         summary={"sections": [{"title": "Het kind (ontwikkeling)", "lines": [{"label": "Zorg", "value": concern}]}],
                  "text": f"Zorg: {concern}"},
-        contact={"name": "Sanne", "phone": phone, "email": None}, consent={"band": "onder_12", "given_by": ["ouders"]},
-        safety_flags=[], waits_shown=[])
+        contact={"name": name, "phone": phone, "email": None},
+        consent={"band": "onder_12", "given_by": ["ouders"], "asked_as": "parent", "at": "2026-03-02T09:15:00+00:00"},
+        safety_flags=["huiselijk geweld"],
+        waits_shown=[{"provider": provider, "kind": "jeugd_ggz_basis", "aanmeld_weeks": 6, "peildatum": "2026-03-01"}])
     return store.create(site["url"], data)
 
 
@@ -76,8 +79,12 @@ def test_login_shows_the_teams_inbox_and_security_headers(site):
     browser = login(site)
     assert browser.last.status_code == 200 and "Aanmeldingen" in browser.last.text
     assert "Anna (Leiden)" in browser.last.text
-    headers = browser.last.headers
-    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-store"
+    for response in (browser.last, requests.get(f"{site['base']}/inbox/login"),
+                     requests.get(f"{site['base']}/api/v1/handoffs"), browser.get(f"{site['base']}/inbox/bestaat-niet")):
+        headers = response.headers
+        assert "default-src 'self'; frame-ancestors 'none'; form-action 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Cache-Control"] == "no-store"
     cookie = next(c for c in browser.cookies if c.name == "wegwijzer_inbox")
     assert cookie.has_nonstandard_attr("HttpOnly") and cookie.path == "/inbox"
 
@@ -89,19 +96,30 @@ def test_without_login_there_is_nothing_to_see(site):
     assert reference not in requests.get(f"{site['base']}/inbox/").text
 
 
+def login_error(response) -> str:
+    return re.search(r'role="alert">([^<]*)<', response.text).group(1)
+
+
 def test_five_wrong_passwords_lock_the_account(site):
     auth.add_staff(site["url"], "dirk", LEIDEN, "Dirk", PASSWORD)
-    for _ in range(4):
-        assert "klopt niet" in login(site, "dirk", "fout-wachtwoord-000").last.text
-    assert "tijdelijk geblokkeerd" in login(site, "dirk", "fout-wachtwoord-000").last.text
+    unknown = login(site, "niemand", PASSWORD).last
+    assert unknown.status_code == 401 and "Inloggen is niet gelukt" in login_error(unknown)
+    for _ in range(5):
+        wrong = login(site, "dirk", "fout-wachtwoord-000").last
+        assert wrong.status_code == 401 and login_error(wrong) == login_error(unknown)
     locked = login(site, "dirk", PASSWORD)
-    assert locked.last.status_code == 401 and "tijdelijk geblokkeerd" in locked.last.text
+    assert locked.last.status_code == 401 and login_error(locked.last) == login_error(unknown)
+    assert "wegwijzer_inbox" not in locked.cookies and locked.get(f"{site['base']}/inbox/").url.endswith("/login")
+    assert login(site).last.status_code == 200  # someone else's account is not affected
+    with db.sessions(site["url"])() as session:
+        actions = session.execute(select(AccessLogEntry.action).where(AccessLogEntry.actor == "dirk")).scalars().all()
+    assert actions == ["login_mislukt"] * 4 + ["account_geblokkeerd", "login_geblokkeerd"]
 
 
 def test_a_post_without_the_right_csrf_token_changes_nothing(site):
     handoff_id, _ = new_handoff(site)
     browser = login(site)
-    for token in ("", "vals"):
+    for token in ("", "vals", "é"):
         response = browser.post(f"{site['base']}/inbox/handoffs/{handoff_id}/status",
                                 data={"csrf": token, "status": "afgerond"}, allow_redirects=False)
         assert response.status_code == 403
@@ -109,6 +127,8 @@ def test_a_post_without_the_right_csrf_token_changes_nothing(site):
         assert session.get(Handoff, handoff_id).status == "nieuw"
     assert requests.post(f"{site['base']}/inbox/login", data={"csrf": "x", "username": "anna",
                                                              "password": PASSWORD}).status_code == 403
+    assert browser.post(f"{site['base']}/inbox/logout", data={"csrf": "vals"}).status_code == 403
+    assert browser.get(f"{site['base']}/inbox/").status_code == 200  # still logged in
 
 
 def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
@@ -117,7 +137,8 @@ def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
     anna = login(site)
     listing = anna.get(f"{site['base']}/inbox/").text
     assert leiden_ref in listing and katwijk_ref not in listing
-    assert anna.get(f"{site['base']}/inbox/handoffs/{katwijk_id}").status_code == 404
+    hidden = anna.get(f"{site['base']}/inbox/handoffs/{katwijk_id}")
+    assert hidden.status_code == 404 and "hoort niet bij jouw team" in hidden.text and katwijk_ref not in hidden.text
     page = anna.get(f"{site['base']}/inbox/handoffs/{leiden_id}")
     response = anna.post(f"{site['base']}/inbox/handoffs/{katwijk_id}/status",
                          data={"csrf": csrf_of(page.text), "status": "afgerond"}, allow_redirects=False)
@@ -134,14 +155,26 @@ def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
         assert session.get(Handoff, katwijk_id).status == "nieuw"
 
 
+def test_the_detail_page_shows_what_the_referrer_sent(site):
+    handoff_id, reference = new_handoff(site)
+    page = login(site).get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
+    for shown in (f"Aanmelding {reference}", "Let op: signalen van onveiligheid", "huiselijk geweld",
+                  "hij is erg angstig", "Sanne", "0612345678", "ouders of verzorgers", "jonger dan 12",
+                  "Praktijk De Linde", "jeugd-GGZ (basis)", "6 weken", "ontvangen"):
+        assert shown in page
+
+
 @pytest.mark.parametrize("payload", XSS)
 def test_a_script_in_the_concern_shows_as_text(site, payload):
-    handoff_id, _ = new_handoff(site, concern=f"zorgen {payload} thuis")
+    handoff_id, _ = new_handoff(site, concern=f"zorgen {payload} thuis", name=payload, provider=payload)
     page = login(site).get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
     assert payload not in page
-    assert str(escape(f"zorgen {payload} thuis")) in page
-    detail = api(site).get(f"{site['base']}/api/v1/handoffs/{handoff_id}").json()
+    assert str(escape(f"zorgen {payload} thuis")) in page and page.count(str(escape(payload))) >= 3
+    response = api(site).get(f"{site['base']}/api/v1/handoffs/{handoff_id}")
+    assert response.headers["Content-Type"].startswith("application/json")
+    detail = response.json()
     assert detail["summary"]["sections"][0]["lines"][0]["value"] == f"zorgen {payload} thuis"
+    assert detail["contact"]["name"] == payload
 
 
 def test_claim_status_and_note_are_what_the_referrer_and_the_log_see(site):
@@ -181,6 +214,13 @@ def test_the_list_filters_on_status(site):
     anna = login(site)
     assert reference in anna.get(f"{site['base']}/inbox/?status=doorverwezen").text
     assert reference not in anna.get(f"{site['base']}/inbox/?status=nieuw").text
+    found = anna.get(f"{site['base']}/inbox/", params={"referentie": reference.lower()}).text
+    assert reference in found and "1 aanmelding" in found
+    anna.get(f"{site['base']}/inbox/", params={"referentie": "Jansen"})  # a name typed in the wrong box
+    with db.sessions(site["url"])() as session:
+        details = session.execute(select(AccessLogEntry.detail).where(AccessLogEntry.action == "lijst bekeken")
+                                  ).scalars().all()
+    assert f"referentie={reference}" in details and not any("Jansen" in (d or "") for d in details)
 
 
 def test_the_api_names_what_is_wrong(site):
@@ -205,3 +245,28 @@ def test_the_api_names_what_is_wrong(site):
     assert claimed.status_code == 200 and claimed.json()["status"] == "in_behandeling"
     log = client.get(f"{base}/api/v1/access-log").json()["entries"]
     assert any(e["actor"] == "api:zaaksysteem-leiden" and e["action"] == "api: opgepakt" for e in log)
+
+
+def test_the_cli_makes_demo_accounts_once_and_checks_new_staff(tmp_path, monkeypatch, capsys):
+    from bot.web.__main__ import demo_accounts, main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert cli.main(["--database-url", url, "seed-demo"]) == 0
+    accounts = tmp_path / "accounts.txt"
+    demo_accounts(url, accounts)
+    assert accounts.stat().st_mode & 0o777 == 0o600
+    lines = accounts.read_text().splitlines()[1:]
+    username, password = lines[0].split()[:2]
+    assert auth.login(url, username, password).member.team_name == LEIDEN
+    assert demo_accounts(url, accounts).startswith("Inbox accounts exist already")
+    assert accounts.read_text().splitlines()[1:] == lines
+
+    monkeypatch.setenv("WEGWIJZER_NEW_PASSWORD", "te-kort")
+    add_eva = ["--database-url", url, "add-staff", "--username", "eva", "--team", LEIDEN, "--display-name", "Eva"]
+    assert main(add_eva) == 2
+    monkeypatch.setenv("WEGWIJZER_NEW_PASSWORD", PASSWORD)
+    assert main(["--database-url", url, "add-staff", "--username", "eva", "--team", "Geen Team",
+                 "--display-name", "Eva"]) == 2
+    assert "no local team named 'Geen Team'" in capsys.readouterr().err
+    assert main(add_eva) == 0
+    assert auth.login(url, "eva", PASSWORD).member is not None

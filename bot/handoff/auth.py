@@ -6,13 +6,14 @@ passwords an account is locked for LOCK_MINUTES, whatever is typed next."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot import db
 from bot.handoff import inbox
@@ -36,12 +37,24 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, stored: str) -> bool:
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
+                                   n=int(n), r=int(r), p=int(p))
     except ValueError:
         return False
-    if scheme != "scrypt":
-        return False
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p))
-    return hmac.compare_digest(candidate.hex(), digest)
+    return hmac.compare_digest(candidate.hex().encode(), digest.encode())
+
+
+@functools.lru_cache(maxsize=1)
+def _no_account_hash() -> str:
+    """Checked against when there is no (usable) account, so every login attempt takes as long."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
+def same_token(given: object, expected: str) -> bool:
+    """Constant-time comparison of a token from a request (any text, also non-ASCII)."""
+    return bool(expected) and hmac.compare_digest(str(given).encode(), expected.encode())
 
 
 def _digest(token: str) -> str:
@@ -81,14 +94,17 @@ class LoginResult:
 
 
 def login(url: str, username: str, password: str, now: Optional[dt.datetime] = None) -> LoginResult:
-    """Checks a login; every attempt on an existing account is written to the access log."""
+    """Checks a login; every attempt on an existing account is written to the access log. An
+    unknown user, a wrong password and a locked account take the same time (one scrypt)."""
     now = now or utcnow()
     with db.sessions(url)() as session, session.begin():
-        staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+        staff = session.execute(select(Staff).where(Staff.username == username)
+                                .with_for_update()).scalar_one_or_none()
         if staff is None or not staff.active:
-            verify_password(password, hash_password("timing"))  # same work as for a real account
+            verify_password(password, _no_account_hash())
             return LoginResult()
         if staff.locked_until and staff.locked_until > now:
+            verify_password(password, _no_account_hash())
             inbox.log(session, staff.username, staff.team_name, "login_geblokkeerd")
             return LoginResult(locked=True)
         if not verify_password(password, staff.password_hash):
@@ -102,6 +118,8 @@ def login(url: str, username: str, password: str, now: Optional[dt.datetime] = N
             return LoginResult(locked=action == "account_geblokkeerd")
         staff.failed_logins = 0
         staff.locked_until = None
+        session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id,
+                                                   StaffSession.expires_at < now))
         token = secrets.token_urlsafe(32)
         session.add(StaffSession(token_hash=_digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
                                  created_at=now, expires_at=now + dt.timedelta(hours=SESSION_HOURS)))

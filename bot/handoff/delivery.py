@@ -81,7 +81,8 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, max_age: fl
         age = abs((now if now is not None else time.time()) - int(timestamp))
     except (TypeError, ValueError):
         return False
-    return age <= max_age and hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+    expected = sign(secret, timestamp, body).encode()
+    return age <= max_age and hmac.compare_digest(expected, (signature or "").encode("utf-8", "replace"))
 
 
 def payload(handoff: Handoff) -> Dict[str, Any]:

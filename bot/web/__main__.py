@@ -33,8 +33,12 @@ def demo_accounts(url: str, path: Path = DEMO_FILE) -> str:
     with db.sessions(url)() as session:
         if session.execute(select(Staff.id).limit(1)).first():
             return f"Inbox accounts exist already (example accounts, if made here: {path})."
-        teams = {m: session.execute(select(LocalTeam.name).where(LocalTeam.municipality == m)).scalar_one()
+        teams = {m: session.execute(select(LocalTeam.name).where(LocalTeam.municipality == m)).scalar()
                  for m in DEMO_MUNICIPALITIES}
+    missing = [m for m, team in teams.items() if team is None]
+    if missing:
+        raise ValueError(f"no local team for {', '.join(missing)}: load the regional data first "
+                         "(python -m bot.waiting_times.cli seed-demo)")
     lines = []
     for municipality, team in teams.items():
         username = f"demo-{municipality.lower()}"
@@ -42,8 +46,10 @@ def demo_accounts(url: str, path: Path = DEMO_FILE) -> str:
         auth.add_staff(url, username, team, f"Demo medewerker {municipality}", password)
         lines.append(f"{username}  {password}  ({team})")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("Example inbox accounts (username, password, team):\n" + "\n".join(lines) + "\n")
-    path.chmod(0o600)
+    path.unlink(missing_ok=True)
+    # Created readable by this user only from the start (not chmod-ed after writing).
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write("Example inbox accounts (username, password, team):\n" + "\n".join(lines) + "\n")
     return f"Example inbox accounts made; usernames and passwords are in {path}."
 
 

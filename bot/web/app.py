@@ -7,13 +7,16 @@
   GET  /api/v1/handoffs[?status=&municipality=]   (Authorization: Bearer <token>)
   GET  /api/v1/handoffs/{id}; POST .../claim, .../status {"status"}, .../notes {"text"}
   GET  /api/v1/access-log[?page=]
+  GET  /demo/, /professioneel/[?rol=gp|school], /privacy, /toegankelijkheid   widget pages
+  GET  /widget/wegwijzer.js (+ .css, vendor/socket.io.min.js); POST /widget/api/erase
 Every page escapes what it shows (a handoff holds what strangers typed); every POST from a page
 carries the session's CSRF token; every view and change is written to the access log."""
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import json
+import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
@@ -22,8 +25,10 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
-from bot import db
-from bot.handoff import auth, delivery, inbox
+from bot import db, knowledge
+from bot.config import ROOT, allowed_origins
+from bot.handoff import auth, delivery, inbox, retention, store
+from bot.handoff.consent import BAND_LABELS
 from bot.handoff.models import STATUS_LABELS, STATUSES
 
 HERE = Path(__file__).resolve().parent
@@ -32,7 +37,13 @@ LOGIN_COOKIE = "wegwijzer_login"
 MAX_BODY_BYTES = 64 * 1024
 NOTICES = {"opgepakt": "Je hebt deze aanmelding opgepakt.", "status": "De status is opgeslagen.",
            "notitie": "De notitie is opgeslagen.", "uitgelogd": "Je bent uitgelogd."}
+SOCKETIO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+LOGIN_FAILED = ("Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord. "
+                "Na 5 foute pogingen kun je 15 minuten niet inloggen.")
+NOT_FOUND = "Deze aanmelding bestaat niet, of hoort niet bij jouw team."
+REFERENCE = re.compile(r"^[A-Z]{3}-\d{4}$")
 
 try:
     from zoneinfo import ZoneInfo
@@ -42,10 +53,18 @@ except Exception:  # noqa: BLE001 - no time zone data: show UTC
     LOCAL_TIME = dt.timezone.utc
 
 
-def _when(value: Optional[dt.datetime]) -> str:
-    if value is None:
+def _when(value: Any) -> str:
+    """A database time (naive UTC) or an ISO text (consent's "at") as Dutch local time."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, dt.datetime):
         return ""
-    return value.replace(tzinfo=dt.timezone.utc).astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -55,9 +74,18 @@ TEMPLATES.globals["status_labels"] = STATUS_LABELS
 TEMPLATES.globals["statuses"] = STATUSES
 
 
-def secure_cookies() -> bool:
-    import os
+def _labels() -> Dict[str, Dict[str, str]]:
+    """Dutch words for the codes in a handoff (the same texts the referrer saw)."""
+    handoff = knowledge.load("handoff")
+    return {"route": handoff["route_labels"], "urgency": handoff["urgency_labels"], "band": BAND_LABELS,
+            "people": handoff["consent_people"], "kind": knowledge.load("intake")["kind_labels"],
+            "role": {role: value["label"] for role, value in knowledge.load("roles")["roles"].items()}}
 
+
+TEMPLATES.globals["labels"] = _labels()
+
+
+def secure_cookies() -> bool:
     return os.environ.get("WEGWIJZER_SECURE_COOKIES") == "1"
 
 
@@ -67,7 +95,7 @@ def render(name: str, http_status: int = 200, **values: Any) -> web.Response:
 
 
 def _protect(headers, path: str) -> None:
-    headers["Content-Security-Policy"] = CSP
+    headers.setdefault("Content-Security-Policy", CSP)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
@@ -75,16 +103,27 @@ def _protect(headers, path: str) -> None:
         headers["Cache-Control"] = "no-store"  # case data is never kept in a browser cache
 
 
+def _error_page(error: web.HTTPException) -> web.Response:
+    """A 4xx in the inbox as a page in Dutch (with a way back), not aiohttp's plain text."""
+    own_text = error.content_type == "text/plain" and error.text and not error.text.startswith(f"{error.status}:")
+    message = error.text if own_text else {403: "Dit mag niet.", 404: "Deze pagina bestaat niet."}.get(
+        error.status, "Dit lukt niet.")
+    return render("error.html", http_status=error.status, member=None, csrf="", notice=None, message=message)
+
+
 @web.middleware
 async def headers(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
     try:
         response = await handler(request)
     except web.HTTPException as error:
-        if not (request.path.startswith("/api/") and error.status >= 400):
+        if error.status >= 400 and request.path.startswith("/inbox"):
+            response = _error_page(error)
+        elif not (request.path.startswith("/api/") and error.status >= 400):
             _protect(error.headers, request.path)
             raise
-        response = web.json_response({"error": error.reason, "field": "body" if error.status == 413 else None},
-                                     status=error.status)
+        else:
+            response = web.json_response({"error": error.reason, "field": "body" if error.status == 413 else None},
+                                         status=error.status)
     _protect(response.headers, request.path)
     return response
 
@@ -100,7 +139,7 @@ def _member(request: web.Request):
 
 async def _checked_form(request: web.Request, csrf: str) -> Dict[str, str]:
     form = await request.post()
-    if not hmac.compare_digest(str(form.get("csrf", "")), csrf):
+    if not auth.same_token(form.get("csrf", ""), csrf):
         raise web.HTTPForbidden(text="Deze actie is verlopen of komt niet van deze pagina. Laad de pagina opnieuw.")
     return {key: str(value) for key, value in form.items()}
 
@@ -117,14 +156,13 @@ async def login_page(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     form = await request.post()
     cookie = request.cookies.get(LOGIN_COOKIE, "")
-    if not cookie or not hmac.compare_digest(str(form.get("csrf", "")), cookie):
+    if not auth.same_token(form.get("csrf", ""), cookie):
         raise web.HTTPForbidden(text="Deze inlogpagina is verlopen. Laad de pagina opnieuw.")
     result = auth.login(request.app["database_url"], str(form.get("username", "")).strip(),
                         str(form.get("password", "")))
     if result.member is None:
-        error = ("Dit account is tijdelijk geblokkeerd na te veel pogingen. Probeer het over 15 minuten opnieuw."
-                 if result.locked else "Gebruikersnaam of wachtwoord klopt niet.")
-        return render("login.html", http_status=401, csrf=cookie, error=error, notice=None,
+        # One message for an unknown name, a wrong password and a locked account: no hint which names exist.
+        return render("login.html", http_status=401, csrf=cookie, error=LOGIN_FAILED, notice=None,
                       username=str(form.get("username", "")))
     response = web.HTTPSeeOther("/inbox/")
     response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="Strict", path="/inbox",
@@ -155,11 +193,19 @@ async def list_page(request: web.Request) -> web.Response:
             municipality = None
         handoffs = inbox.visible(session, member.team_name, status, municipality, reference)
         filters = ", ".join(f"{k}={v}" for k, v in (("status", status), ("gemeente", municipality),
-                                                    ("referentie", reference)) if v)
+                                                    ("referentie", _loggable(reference))) if v)
         inbox.log(session, member.username, member.team_name, "lijst bekeken", detail=filters or None)
         return render("list.html", member=member, csrf=csrf, handoffs=handoffs, municipalities=allowed,
                       status=status, municipality=municipality, reference=reference or "",
                       notice=NOTICES.get(request.query.get("melding", "")))
+
+
+def _loggable(reference: Optional[str]) -> Optional[str]:
+    """A searched reference for the log; anything else typed there (a name?) is not logged."""
+    if not reference:
+        return None
+    normalised = store.normalise_reference(reference)
+    return normalised if REFERENCE.match(normalised) else "(geen geldig nummer)"
 
 
 def _detail(request: web.Request, session, member, csrf, handoff, http_status: int = 200,
@@ -174,7 +220,7 @@ async def detail_page(request: web.Request) -> web.Response:
     with db.sessions(request.app["database_url"])() as session, session.begin():
         handoff = inbox.get(session, member.team_name, request.match_info["id"])
         if handoff is None:
-            raise web.HTTPNotFound(text="Deze aanmelding bestaat niet, of hoort niet bij jouw team.")
+            raise web.HTTPNotFound(text=NOT_FOUND)
         inbox.log(session, member.username, member.team_name, "bekeken", handoff)
         return _detail(request, session, member, csrf, handoff)
 
@@ -187,7 +233,7 @@ async def change(request: web.Request) -> web.Response:
     with db.sessions(request.app["database_url"])() as session, session.begin():
         handoff = inbox.get(session, member.team_name, request.match_info["id"])
         if handoff is None:
-            raise web.HTTPNotFound(text="Deze aanmelding bestaat niet, of hoort niet bij jouw team.")
+            raise web.HTTPNotFound(text=NOT_FOUND)
         if what == "claim":
             inbox.claim(session, handoff, member.username)
             inbox.log(session, member.username, member.team_name, "opgepakt", handoff)
@@ -196,11 +242,10 @@ async def change(request: web.Request) -> web.Response:
             problem = inbox.check_status(form.get("status"))
             if problem:
                 return _detail(request, session, member, csrf, handoff, 400, problem)
-            from bot.handoff import store
-
-            store.change_status(session, handoff, form["status"], member.username)
-            inbox.log(session, member.username, member.team_name, "status gewijzigd", handoff,
-                      f"status: {STATUS_LABELS[form['status']]}")
+            if form["status"] != handoff.status:
+                store.change_status(session, handoff, form["status"], member.username)
+                inbox.log(session, member.username, member.team_name, "status gewijzigd", handoff,
+                          f"status: {STATUS_LABELS[form['status']]}")
             notice = "status"
         else:
             problem = inbox.check_note(form.get("text"))
@@ -255,7 +300,9 @@ def api(handler):
     async def wrapped(request: web.Request) -> web.Response:
         member = _api_member(request)
         if member is None:
-            return _api_error(401, "missing or unknown token (Authorization: Bearer <token>)", "Authorization")
+            response = _api_error(401, "missing or unknown token (Authorization: Bearer <token>)", "Authorization")
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response
         return await handler(request, member)
     return wrapped
 
@@ -304,11 +351,10 @@ async def api_change(request: web.Request, member) -> web.Response:
         elif what == "status":
             if inbox.check_status(body.get("status")):
                 return _api_error(422, f"status must be one of {', '.join(STATUSES)}", "status")
-            from bot.handoff import store
-
-            store.change_status(session, handoff, body["status"], member.username)
-            inbox.log(session, member.username, member.team_name, "api: status gewijzigd", handoff,
-                      f"status: {STATUS_LABELS[body['status']]}")
+            if body["status"] != handoff.status:
+                store.change_status(session, handoff, body["status"], member.username)
+                inbox.log(session, member.username, member.team_name, "api: status gewijzigd", handoff,
+                          f"status: {STATUS_LABELS[body['status']]}")
         else:
             problem_text = inbox.check_note(body.get("text"))
             if problem_text:
@@ -330,6 +376,86 @@ async def api_access_log(request: web.Request, member) -> web.Response:
         return web.json_response({"page": page, "entries": [
             {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reference": e.reference,
              "handoff_id": e.handoff_id, "detail": e.detail} for e in entries]})
+
+
+# --- the website widget and its pages -----------------------------------------------------------
+
+def TRACKER_URL() -> str:  # noqa: N802 - read when used, so a test can point it elsewhere
+    return os.environ.get("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db")
+
+
+def _rasa_url() -> str:
+    return os.environ.get("WEGWIJZER_RASA_PUBLIC_URL", "http://127.0.0.1:5005").rstrip("/")
+
+
+def _widget_page(name: str, **values: Any) -> web.Response:
+    """A page with the widget: it may talk to the Rasa server (socket.io), nothing else."""
+    rasa = _rasa_url()
+    socket = "ws" + rasa[4:] if rasa.startswith("http") else rasa
+    response = render(name, rasa_url=rasa, **values)
+    response.headers["Content-Security-Policy"] = (f"default-src 'self'; connect-src 'self' {rasa} {socket}; "
+                                                   "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    return response
+
+
+async def demo_page(request: web.Request) -> web.Response:
+    return _widget_page("demo.html", municipality=os.environ.get("WEGWIJZER_DEMO_MUNICIPALITY", "Leiden"))
+
+
+async def professional_page(request: web.Request) -> web.Response:
+    role = request.query.get("rol")
+    labels = {"gp": "huisartsenpraktijk", "school": "school"}
+    return _widget_page("professional.html", role=role if role in labels else None, role_label=labels.get(role, ""))
+
+
+async def privacy_page(request: web.Request) -> web.Response:
+    return render("privacy.html", retention_days=os.environ.get("WEGWIJZER_RETENTION_DAYS", "90"),
+                  handoff_days=os.environ.get("WEGWIJZER_HANDOFF_RETENTION_DAYS", "90"))
+
+
+async def accessibility_page(request: web.Request) -> web.Response:
+    return render("accessibility.html")
+
+
+async def socketio_client(request: web.Request) -> web.StreamResponse:
+    """socket.io-client from the npm package installed at set-up (package-lock.json): served here."""
+    path = SOCKETIO_CLIENT
+    if not path.exists():
+        return web.Response(status=503, text="socket.io-client is missing: run `make setup`")
+    return web.FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+
+def _cors(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    origin = request.headers.get("Origin")
+    if origin and origin in allowed_origins():
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+async def erase_preflight(request: web.Request) -> web.StreamResponse:
+    return _cors(request, web.Response(status=204))
+
+
+async def erase(request: web.Request) -> web.StreamResponse:
+    """"Gesprek wissen": deletes the conversation from the tracker store. The session id is the
+    conversation's secret (random, made by the widget), so knowing it is the proof."""
+    origin = request.headers.get("Origin")
+    if origin and origin not in allowed_origins() and origin != f"{request.scheme}://{request.host}":
+        return _api_error(403, "this site may not use the widget", "Origin")
+    body, problem = await _json_body(request)
+    if problem is not None:
+        return _cors(request, problem)
+    session_id = body.get("session_id")
+    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+        return _cors(request, _api_error(422, "session_id must be the widget's random id", "session_id"))
+    try:
+        erased = retention.purge_transcripts(TRACKER_URL(), [session_id])
+    except Exception:  # noqa: BLE001 - say it failed; the widget keeps the conversation
+        return _cors(request, _api_error(503, "the conversation could not be erased now", None))
+    return _cors(request, web.json_response({"erased": bool(erased)}))
 
 
 async def health(request: web.Request) -> web.Response:
@@ -359,6 +485,14 @@ def create_app(database_url: str, deliver: bool = False, deliver_interval: float
     app.router.add_get("/api/v1/handoffs/{id}", api_detail)
     app.router.add_post("/api/v1/handoffs/{id}/{what:claim|status|notes}", api_change)
     app.router.add_get("/api/v1/access-log", api_access_log)
+    app.router.add_get("/demo/", demo_page)
+    app.router.add_get("/professioneel/", professional_page)
+    app.router.add_get("/privacy", privacy_page)
+    app.router.add_get("/toegankelijkheid", accessibility_page)
+    app.router.add_get("/widget/vendor/socket.io.min.js", socketio_client)
+    app.router.add_post("/widget/api/erase", erase)
+    app.router.add_route("OPTIONS", "/widget/api/erase", erase_preflight)
+    app.router.add_static("/widget/", HERE / "static" / "widget")
     if deliver:
         async def start_worker(app: web.Application) -> None:
             app["delivery_stop"] = delivery.start_in_background(database_url, deliver_interval)
