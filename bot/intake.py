@@ -51,6 +51,8 @@ _AGE_PATTERNS = [
     (re.compile(r"\b(?:klas\s*([1-6])|([1-6])e\s*klas|([1-6])\s*(?:havo|vwo|vmbo|mavo|gymnasium|atheneum))\b", re.I), 11),
 ]
 _MONTHS_OLD = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden(?:\s+oud)?\b", re.I)
+_MONTHS_OLD_EXPLICIT = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden\s+oud\b"
+                                  r"|\b(?:baby|kindje|zoontje|dochtertje)\s+van\s+\S+\s+maanden\b", re.I)
 
 
 def _number(token: str) -> Optional[int]:
@@ -76,8 +78,8 @@ def parse_age(text: str, asked: bool = False) -> Optional[int]:
             number = _number(value)
             if number is not None:
                 return number + offset
-    if _MONTHS_OLD.search(lowered):
-        return 0
+    if _MONTHS_OLD_EXPLICIT.search(lowered):
+        return 0  # "een baby van 8 maanden oud"; a bare "twee maanden" answers how long, not how old
     return None
 
 
@@ -155,7 +157,15 @@ def parse_duration(text: str) -> Optional[str]:
 
 
 def parse_impact(text: str) -> Optional[str]:
-    return _first_category(text, _lexicon()["impacts"])
+    """How much the worry weighs on daily life: the heaviest reading found ("soms, maar hij slaapt
+    niet meer" is a lot), unless the answer starts by saying it is little ("niet zo erg, op school
+    gaat alles goed")."""
+    found = [(match.start(), rank, key) for rank, (key, pattern) in enumerate(_lexicon()["impacts"])
+             for match in [pattern.search(text)] if match]
+    if not found:
+        return None
+    first = min(found)
+    return first[2] if first[2] == "weinig" else min(found, key=lambda item: item[1])[2]
 
 
 def parse_tried_outcome(text: str) -> Optional[str]:
@@ -186,9 +196,16 @@ def _clause_with(text: str, pattern: Pattern[str]) -> Optional[str]:
     return None
 
 
+_INTRODUCTION = re.compile(r"^\s*(?:ik ben|ik werk|wij zijn|we zijn|hier is|dit is)\b[^,.;:!?]*[,.;:!?]?", re.I)
+
+
 def describes_concern(text: str) -> bool:
-    """A message that tells what the worry is (not just an age or a place)."""
-    return len(re.findall(r"\w+", text)) >= 4 and bool(concern_domains(text) or has_severe_signs(text))
+    """A message that tells what the worry is (not just an age or a place). An introduction
+    ("ik ben mentor op een school in Den Haag") is not the worry, even when it names a school."""
+    intro = _INTRODUCTION.match(text)
+    worry_inside = intro and re.search(r"\b(?:die|dat|omdat|want|maar|sinds|heeft|is)\b", intro.group(0)[6:], re.I)
+    rest = text if worry_inside else _INTRODUCTION.sub("", text)
+    return len(re.findall(r"\w+", rest)) >= 4 and bool(concern_domains(rest) or has_severe_signs(rest))
 
 
 def read_message(text: str, requested_slot: Optional[str] = None, describes: bool = False) -> Dict[str, Any]:

@@ -12,7 +12,10 @@ from bot import knowledge
 
 def _matches(keywords: List[str], text: str) -> bool:
     lowered = text.lower()
-    return any(re.search(r"(?<![\w-])" + re.escape(str(word).lower()) + r"(?![\w])", lowered) for word in keywords)
+    # A keyword ending in "*" also matches compounds ("dyslex*": dyslexieonderzoek).
+    patterns = [re.escape(str(word).lower()[:-1]) + r"\w*" if str(word).endswith("*") else re.escape(str(word).lower())
+                for word in keywords]
+    return any(re.search(r"(?<![\w-])" + pattern + r"(?![\w])", lowered) for pattern in patterns)
 
 
 def items_for(municipality: Optional[str]) -> List[Dict[str, Any]]:

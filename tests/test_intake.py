@@ -67,3 +67,20 @@ def test_tried_outcome_and_specialist_request():
     assert intake.parse_tried_outcome("nog niks") == "none"
     assert intake.asks_specialist("graag verwijzing naar jeugd-ggz")
     assert not intake.asks_specialist("dat hij weer lacht")
+
+
+def test_how_long_in_months_is_not_an_age():
+    assert intake.parse_age("twee maanden") is None and intake.parse_age("ongeveer 4 maanden") is None
+    assert intake.parse_age("een baby van 8 maanden") == 0 and intake.parse_age("8 maanden", asked=True) == 0
+
+
+def test_impact_is_the_heaviest_reading_unless_the_answer_starts_light():
+    assert intake.parse_impact("niet zo erg, op school gaat alles goed") == "weinig"
+    assert intake.parse_impact("soms, maar hij slaapt niet meer") == "groot"
+    assert intake.parse_impact("best veel") == "merkbaar"
+
+
+def test_an_introduction_is_not_the_worry():
+    assert not intake.describes_concern("Ik ben mentor op een school in Den Haag")
+    assert intake.describes_concern("Ik ben mentor, een leerling van 14 spijbelt al weken en is erg somber")
+    assert intake.describes_concern("ik ben moeder van een zoon van 8 die heel druk is op school")

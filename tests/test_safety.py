@@ -57,3 +57,17 @@ def test_a_negated_match_clears_a_classifier_only_alarm():
 def test_every_pattern_category_has_a_route():
     categories = set(knowledge.load("safety_patterns")["patterns"]) - {safety.HARMLESS}
     assert categories <= set(safety.ROUTE_GROUPS)
+
+
+@pytest.mark.parametrize("text,category", [
+    ("als het te veel wordt krab ik mezelf open met een schaar", "self_harm"),
+    ("ik heb pillen van mijn moeder gespaard, voor als het echt niet meer gaat", "suicide"),
+    ("de kinderen zijn doodsbang voor hem als hij drinkt", "violence"),
+    ("hij zei dat hij de kinderen iets aandoet als ik niet terugkom", "violence"),
+])
+def test_wording_found_in_the_routing_vignettes_is_recognised(text, category):
+    assert category in safety.analyse_text(text)[0]
+
+
+def test_finishing_school_is_not_violence():
+    assert safety.analyse_text("dat ze haar school afmaakt en weer met ons praat")[0] == []
