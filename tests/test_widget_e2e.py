@@ -257,3 +257,14 @@ def test_no_serious_accessibility_problems_on_the_widget_and_inbox_pages(stack, 
         assert {page: found for page, found in problems.items() if found} == {}
     finally:
         context.close()
+
+
+def test_only_configured_sites_may_use_the_chat_channel_and_erase(stack):
+    import requests
+
+    socket = f"http://127.0.0.1:{stack.servers.rasa_port}/socket.io/?EIO=4&transport=polling"
+    assert requests.get(socket, headers={"Origin": stack.web}, timeout=30).status_code == 200
+    assert requests.get(socket, headers={"Origin": "https://kwaadwillend.example"}, timeout=30).status_code == 400
+    refused = requests.post(f"{stack.web}/widget/api/erase", json={"session_id": "a" * 48},
+                            headers={"Origin": "https://kwaadwillend.example"}, timeout=30)
+    assert refused.status_code == 403 and refused.json()["field"] == "Origin"
