@@ -107,15 +107,17 @@
     header.appendChild(ui.close);
 
     ui.notice = el("div", { "class": "notice" });
-    ui.notice.appendChild(el("p", {}, "Je praat met een computerprogramma, geen mens. Het helpt je de weg te " +
-      "vinden naar passende hulp en beslist niets."));
-    var stored = el("p", {}, "We bewaren dit gesprek 90 dagen en wissen het dan. Zonder jouw toestemming gaat er " +
+    ui.notice.appendChild(el("p", { "class": "intro" }, "Je praat met een computerprogramma, geen mens. Het helpt " +
+      "je de weg te vinden naar passende hulp en beslist niets."));
+    var stored = el("p", { "class": "intro" }, "We bewaren dit gesprek 90 dagen en wissen het dan. Zonder jouw toestemming gaat er " +
       "niets naar het lokale team. Met ‘Gesprek wissen’ haal je het meteen weg. ");
     stored.appendChild(el("a", { href: webBase + "privacy", target: "_blank", rel: "noopener noreferrer" },
       "Lees hoe we met je gegevens omgaan"));
     ui.notice.appendChild(stored);
     var danger = el("p", { "class": "danger" });
-    danger.appendChild(richText("Direct gevaar? Bel 112."));
+    danger.appendChild(richText("Direct gevaar? Bel 112. "));
+    danger.appendChild(el("a", { href: webBase + "privacy", target: "_blank", rel: "noopener noreferrer",
+                                 "class": "privacy-short" }, "Privacy"));
     ui.notice.appendChild(danger);
 
     ui.log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-label": "Gesprek",
@@ -157,6 +159,7 @@
       }
     });
     state.messages.forEach(function (message) { render(message, false); });
+    compactNotice();
     if (config.open || state.open) { setOpen(true, true); }
   }
 
@@ -221,6 +224,13 @@
     if (confirmed) { socket.emit("user_uttered", message); } else { outbox.push(message); }
   }
 
+  /* Once the user has written, the notice shrinks to the emergency line (and a privacy link),
+     so a phone shows the conversation. */
+  function compactNotice() {
+    var written = state.messages.some(function (message) { return message.from === "user"; });
+    ui.notice.classList.toggle("compact", written);
+  }
+
   function typing(on) {
     ui.typing.hidden = !on;
   }
@@ -228,6 +238,7 @@
   function addMessage(message) {
     state.messages.push(message);
     save();
+    compactNotice();
     render(message, true);
   }
 
