@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
 from actions.common import latest_entities, latest_intent, say, slot_values
-from bot import clarification, intake
+from bot import clarification, intake, text_checks
 
 PROBLEM_RESPONSES = {
     "too_long": "input_too_long",
@@ -57,7 +57,8 @@ class ValidateClarificationForm(Action):
         if tracker.get_slot("safety_pending"):
             # Just after a safety route: answer in that context, ask nothing yet.
             return events + safety.follow_up(dispatcher, tracker) + _end_form("safety_followup")
-        if intent == "stop_conversation" and requested:
+        if (intent == "stop_conversation" and requested
+                and text_checks.means_stop(text, requested in intake.FREE_TEXT_SLOTS)):
             dispatcher.utter_message(response="utter_stopped")
             return events + _end_form("stopped")
         # 2. A side question: answer it, then ask the open question again.

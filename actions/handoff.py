@@ -169,7 +169,8 @@ class ValidateHandoffForm(Action):
             return safety.escalate(dispatcher, tracker) + end("interrupted")
         if requested is None:
             return self.start(dispatcher, tracker)
-        if intent == "stop_conversation":
+        if intent == "stop_conversation" and text_checks.means_stop(
+                text, requested in intake.FREE_TEXT_SLOTS or requested in ("contact_name", "school_involved")):
             _, contact = team_for(tracker)
             say(dispatcher, tracker, "handoff_cancelled", contact=contact)
             return end("declined")

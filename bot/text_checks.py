@@ -65,3 +65,17 @@ def problem(text: Optional[str]) -> Optional[str]:
 def clean_answer(text: Optional[str]) -> Tuple[str, Optional[str]]:
     """The cleaned answer and its problem key (None when it can be used)."""
     return clean(text or ""), problem(text)
+
+
+_EXPLICIT_STOP = re.compile(r"\b(?:stop(?:pen)?\s+(?:maar|ermee|hiermee|nu)|ik\s+(?:wil\s+)?stop(?:pen)?\b|laat\s+maar|"
+                            r"hou\s+(?:maar\s+)?op|ik\s+wil\s+niet\s+verder|geen\s+zin\s+meer\s+in\s+dit\s+gesprek)",
+                            re.I)
+MAX_STOP_WORDS = 4
+
+
+def means_stop(text: str, free_text_answer: bool) -> bool:
+    """Whether a message classified as "stop" really ends the conversation. Inside a free-text
+    answer ("ze wil dat het pesten stopt") only a short message or an explicit stop counts."""
+    if not free_text_answer:
+        return True
+    return len(re.findall(r"\w+", text)) <= MAX_STOP_WORDS or bool(_EXPLICIT_STOP.search(text))

@@ -110,3 +110,16 @@ def test_triage_gives_the_route(slots, expected):
 def test_no_advice_before_the_summary_was_seen():
     _, events = run(ActionTriage(), tracker("ja", "affirm", {"summary_shown": False}))
     assert events == [{"event": "followup", "name": "clarification_form", "timestamp": None}]
+
+
+def test_a_wish_that_something_stops_is_an_answer_not_a_stop():
+    texts, events = run(ValidateClarificationForm(), tracker("ze wil dat het pesten stopt", "stop_conversation",
+                                                             {"referrer_role": "school"}, "youth_wish"))
+    assert slot_events(events)["youth_wish"] == "ze wil dat het pesten stopt"
+    assert not any("we stoppen hier" in text for text in texts)
+
+
+def test_stop_in_the_middle_of_a_question_still_stops():
+    texts, events = run(ValidateClarificationForm(), tracker("ik wil stoppen", "stop_conversation",
+                                                             {"referrer_role": "parent"}, "goal"))
+    assert any(event.get("event") == "active_loop" and event["name"] is None for event in events)
