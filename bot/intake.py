@@ -217,7 +217,8 @@ def read_message(text: str, requested_slot: Optional[str] = None, describes: boo
     if role:
         facts["referrer_role"] = role
     age = parse_age(text, asked=requested_slot == "child_age")
-    if age is not None:
+    # "al twee jaar" answers how long, not how old; an age there must be said as one.
+    if age is not None and (requested_slot != "duration" or _AGE_STATEMENT.search(text)):
         facts["child_age"] = age
     place = parse_municipality(text, asked=requested_slot == "municipality")
     if place:

@@ -84,3 +84,8 @@ def test_an_introduction_is_not_the_worry():
     assert not intake.describes_concern("Ik ben mentor op een school in Den Haag")
     assert intake.describes_concern("Ik ben mentor, een leerling van 14 spijbelt al weken en is erg somber")
     assert intake.describes_concern("ik ben moeder van een zoon van 8 die heel druk is op school")
+
+
+def test_a_duration_in_years_is_not_an_age():
+    assert "child_age" not in intake.read_message("al twee jaar", "duration")
+    assert intake.read_message("ze is 12 jaar, dit speelt al twee jaar", "duration")["child_age"] == 12
