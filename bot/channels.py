@@ -10,7 +10,11 @@ from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.socketio import SocketIOInput
 
+from bot import rasa_speedups
 from bot.config import allowed_origins
+
+# The Rasa server imports this module at start-up (credentials.yml): apply the measured speed-up.
+rasa_speedups.apply()
 
 
 class WidgetSocketIOInput(SocketIOInput):
