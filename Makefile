@@ -19,12 +19,14 @@ export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup browser train run shell test validate pytest story-test safety-report nlu-report purge clean
+.PHONY: help setup browser train run shell test validate pytest story-test safety-report nlu-report eval bench purge clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055, inbox on 8080)"
 	@echo "make test    set up, validate the data, train if needed, run every test"
 	@echo "make shell   chat with the bot in this terminal"
+	@echo "make eval    quality report: NLU cross-validation, safety screen, routing vignettes (reports/eval/)"
+	@echo "make bench   load benchmark of the full stack against a rasa-init reference bot (reports/bench/)"
 	@echo "make safety-report | nlu-report | purge | clean"
 
 setup: $(STAMP) $(PIPELINE) $(WEB_STAMP)
@@ -74,6 +76,14 @@ test: validate pytest story-test safety-report
 nlu-report: setup
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out reports/nlu
 	$(PY) -m tests.nlu_report reports/nlu
+
+# Measurements, not tests: they write reports and assert no timing. Options: EVAL_ARGS="--skip-nlu",
+# BENCH_ARGS="--conversations 5 --skip-reference" (see `python -m tests.evaluation --help`, `tests.bench --help`).
+eval: setup train
+	$(PY) -m tests.evaluation $(EVAL_ARGS)
+
+bench: setup train
+	$(PY) -m tests.bench $(BENCH_ARGS)
 
 purge: setup
 	$(PY) -m bot.retention

@@ -12,7 +12,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
@@ -50,10 +50,13 @@ async def _parse_all(texts: List[str]) -> List[Dict[str, Any]]:
     return [await agent.parse_message(text) for text in texts]
 
 
-def classify(texts: List[str]) -> List[Dict[str, Any]]:
-    """For each text: whether the screen fired, and whether the matcher and classifier did."""
+def classify(texts: List[str], parse: Optional[Callable[[str], Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+    """For each text: whether the screen fired, and whether the matcher and classifier did.
+
+    ``parse`` reads one text with a running server's NLU (`make eval` passes `/model/parse`);
+    without it the trained model is loaded in this process."""
     results = []
-    for parsed in asyncio.run(_parse_all(texts)):
+    for parsed in ([parse(text) for text in texts] if parse else asyncio.run(_parse_all(texts))):
         categories = [e["value"] for e in parsed.get("entities", []) if e.get("entity") == "safety_category"]
         fired = (parsed.get("intent") or {}).get("name") == "signal_danger"
         results.append({"fired": fired, "categories": categories,
@@ -88,26 +91,36 @@ def _print(title: str, report: Dict[str, Any]) -> None:
         print(f"  FALSE ALARM: {text}")
 
 
-def main() -> int:
+def run(parse: Optional[Callable[[str], Dict[str, Any]]] = None, report: Optional[Path] = REPORT) -> Dict[str, Dict[str, Any]]:
+    """The report for the labelled sets and the blind set, written to ``report`` when given."""
     labelled = load_messages(LABELLED)
     sets = {"labelled": labelled}
     if HOLDOUT.exists():
         sets["holdout"] = load_messages([HOLDOUT])
     texts = [item["text"] for data in sets.values() for key in ("harmful", "harmless") for item in data[key]]
-    results = classify(texts)
+    results = classify(texts, parse)
     reports, offset = {}, 0
     for name, data in sets.items():
         size = len(data["harmful"]) + len(data["harmless"])
         reports[name] = evaluate(data, results[offset:offset + size])
         offset += size
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(reports, indent=2, ensure_ascii=False), encoding="utf-8")
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(reports, indent=2, ensure_ascii=False), encoding="utf-8")
+    return reports
+
+
+def meets_targets(labelled: Dict[str, Any]) -> bool:
+    return labelled["recall"] >= MIN_RECALL and labelled["false_alarm_rate"] <= MAX_FALSE_ALARM_RATE
+
+
+def main() -> int:
+    reports = run()
     _print("Safety screen, labelled sets (gated: recall 100%, false alarms at most 5%)", reports["labelled"])
     if "holdout" in reports:
         _print("Safety screen, blind held-out set (information, not gated)", reports["holdout"])
     print(f"  full report: {REPORT.relative_to(ROOT)}")
-    gate = reports["labelled"]
-    ok = gate["recall"] >= MIN_RECALL and gate["false_alarm_rate"] <= MAX_FALSE_ALARM_RATE
+    ok = meets_targets(reports["labelled"])
     print(f"Safety screen targets {'met' if ok else 'NOT MET'}.")
     return 0 if ok else 1
 
