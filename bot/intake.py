@@ -96,11 +96,16 @@ _PLACE = re.compile(r"^[a-zà-ÿ'][a-zà-ÿ' .-]{1,38}[a-zà-ÿ]$", re.I)
 _NOT_PLACES = {"ja", "nee", "weet ik niet", "geen idee", "dat weet ik niet", "onbekend", "nvt", "n.v.t."}
 
 
+_WORKPLACE = re.compile(r"\b(?:school|basisschool|praktijk|huisartsenpraktijk|werk|werkzaam|werkt|kantoor|"
+                        r"instelling|college|lyceum|vestiging)\s+(?:in|te|uit)\s+(?:de\s+gemeente\s+)?$", re.I)
+
+
 def parse_municipality(text: str, asked: bool = False) -> Optional[Dict[str, Any]]:
     """``{"name": official, "known": True}`` for a configured municipality; when the bot asked,
     a plausible other place name gives ``{"name": Place, "known": False}``."""
-    match = _municipality_regex().search(text)
-    if match:
+    for match in _municipality_regex().finditer(text):
+        if not asked and _WORKPLACE.search(text[max(0, match.start() - 40):match.start()]):
+            continue  # "mentor op een school in Leiden": where the referrer works, not where the child lives
         return {"name": municipality_names()[match.group(1).lower()], "known": True}
     if not asked:
         return None

@@ -89,3 +89,19 @@ def test_an_introduction_is_not_the_worry():
 def test_a_duration_in_years_is_not_an_age():
     assert "child_age" not in intake.read_message("al twee jaar", "duration")
     assert intake.read_message("ze is 12 jaar, dit speelt al twee jaar", "duration")["child_age"] == 12
+
+
+def test_where_the_referrer_works_is_not_where_the_child_lives():
+    assert intake.parse_municipality("Ik ben mentor op een school in Leiden") is None
+    assert intake.parse_municipality("de leerling woont in Katwijk")["name"] == "Katwijk"
+    assert intake.parse_municipality("Leiden", asked=True)["name"] == "Leiden"
+
+
+def test_gaming_is_an_upbringing_question_and_addiction_words_stay_addiction():
+    assert intake.concern_domains("gedoe over gamen sinds een maand") == ["opvoeding_gedrag"]
+    assert "verslaving" in intake.concern_domains("ik denk dat hij gameverslaafd is")
+
+
+def test_professionals_words_for_specialist_help():
+    assert intake.asks_specialist("we vragen onderzoek naar autisme")
+    assert intake.asks_specialist("EMDR lijkt geïndiceerd na het ongeluk")
