@@ -270,3 +270,28 @@ def test_the_cli_makes_demo_accounts_once_and_checks_new_staff(tmp_path, monkeyp
     assert "no local team named 'Geen Team'" in capsys.readouterr().err
     assert main(add_eva) == 0
     assert auth.login(url, "eva", PASSWORD).member is not None
+
+
+def test_a_session_ends_after_half_an_hour_unused_and_after_eight_hours_in_any_case(site):
+    import datetime as dt
+
+    login_time = store.utcnow()
+    idle = auth.login(site["url"], "cees", PASSWORD, now=login_time).token
+    assert auth.session_member(site["url"], idle, now=login_time + dt.timedelta(minutes=29)) is not None
+    assert auth.session_member(site["url"], idle, now=login_time + dt.timedelta(minutes=29 + 31)) is None
+
+    busy = auth.login(site["url"], "cees", PASSWORD, now=login_time).token
+    for minutes in range(25, 8 * 60 + 60, 25):  # used every 25 minutes
+        still_in = auth.session_member(site["url"], busy, now=login_time + dt.timedelta(minutes=minutes))
+        assert (still_in is not None) == (minutes <= 8 * 60), minutes
+
+
+def test_taking_over_a_colleagues_handoff_is_said_and_recorded(site):
+    handoff_id, _ = new_handoff(site)
+    anna, cees = login(site), login(site, "cees")
+    page = anna.get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
+    anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(page)})
+    page = cees.get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
+    assert "Overnemen van anna" in page
+    taken = cees.post(f"{site['base']}/inbox/handoffs/{handoff_id}/claim", data={"csrf": csrf_of(page)}).text
+    assert "opgepakt door cees" in taken and "overgenomen van anna" in taken

@@ -25,7 +25,8 @@ SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 MIN_PASSWORD_CHARS = 12
 MAX_FAILED = 5
 LOCK_MINUTES = 15
-SESSION_HOURS = 8
+SESSION_HOURS = 8  # at most, from login
+IDLE_MINUTES = 30  # a session not used this long ends (a shared desk, a laptop left open)
 
 
 def hash_password(password: str) -> str:
@@ -122,21 +123,27 @@ def login(url: str, username: str, password: str, now: Optional[dt.datetime] = N
                                                    StaffSession.expires_at < now))
         token = secrets.token_urlsafe(32)
         session.add(StaffSession(token_hash=_digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
-                                 created_at=now, expires_at=now + dt.timedelta(hours=SESSION_HOURS)))
+                                 created_at=now, expires_at=_expiry(now, now)))
         inbox.log(session, staff.username, staff.team_name, "login")
         return LoginResult(member=Member(staff.id, staff.username, staff.display_name, staff.team_name), token=token)
 
 
+def _expiry(created_at: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """Idle timeout, sliding with every request, but never past SESSION_HOURS after login."""
+    return min(created_at + dt.timedelta(hours=SESSION_HOURS), now + dt.timedelta(minutes=IDLE_MINUTES))
+
+
 def session_member(url: str, token: Optional[str], now: Optional[dt.datetime] = None) -> Optional[Tuple[Member, str]]:
-    """The logged-in member and the session's CSRF token, or None."""
+    """The logged-in member and the session's CSRF token, or None; each use extends the session."""
     if not token:
         return None
     now = now or utcnow()
-    with db.sessions(url)() as session:
+    with db.sessions(url)() as session, session.begin():
         row = session.execute(select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
                               .where(StaffSession.token_hash == _digest(token))).first()
         if row is None or row.StaffSession.expires_at < now or not row.Staff.active:
             return None
+        row.StaffSession.expires_at = _expiry(row.StaffSession.created_at, now)
         staff = row.Staff
         return Member(staff.id, staff.username, staff.display_name, staff.team_name), row.StaffSession.csrf_token
 

@@ -57,9 +57,12 @@ def events(session, handoff: Handoff) -> List[HandoffEvent]:
 
 
 def claim(session, handoff: Handoff, actor: str) -> None:
+    """Claims the handoff; taking it over from a colleague is visible in its history."""
+    previous = handoff.claimed_by
+    value = f"overgenomen van {previous}" if previous and previous != actor else actor
     handoff.claimed_by = actor
     handoff.updated_at = utcnow()
-    session.add(HandoffEvent(handoff_id=handoff.id, at=utcnow(), actor=actor, kind="claim", value=actor))
+    session.add(HandoffEvent(handoff_id=handoff.id, at=utcnow(), actor=actor, kind="claim", value=value))
     if handoff.status == "nieuw":
         store.change_status(session, handoff, "in_behandeling", actor)
 
