@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
 from actions.common import CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, say, team_for
+from actions.triage import summary_text
 from bot import clarification, config, indicators, intake, regions, text_checks, texts
 from bot.handoff import consent as consent_rules
 from bot.handoff import contact as contact_rules
@@ -41,7 +42,6 @@ YES = re.compile(r"^(ja|jazeker|jawel|yes|ok|oke|oké|prima|goed|akkoord|klopt|z
 NO = re.compile(r"^(nee|neen|no|nope|niet|liever niet|nog niet|geen toestemming|weet ik niet)\b")
 NO_PHONE = re.compile(r"^(geen|nee|niet|liever (niet|mail|e-?mail)|alleen (mail|e-?mail)|e-?mail|mail)\b")
 NOT_APPLICABLE = re.compile(r"^(nvt|n\.v\.t\.?|niet van toepassing|gaat niet naar school)")
-REFERENCE = re.compile(r"\b([A-Za-z]{3})\s?-?\s?(\d{4})\b")
 MAX_SCHOOL_CHARS = 300
 
 
@@ -118,10 +118,6 @@ def ask(dispatcher: CollectingDispatcher, tracker: Tracker, step: Text, slots: D
 def end(state: Text, **extra: Any) -> List[EventType]:
     return [SlotSet(name, value) for name, value in extra.items()] + [
         SlotSet("handoff_state", state), SlotSet("requested_slot", None), ActiveLoop(None)]
-
-
-def _clarification_summary(slots: Dict[Text, Any]) -> Text:
-    return "\n".join(f"- {line}" for line in clarification.summary_lines(slots, config.MAX_SUMMARY_CHARS))
 
 
 def correction_field(tracker: Tracker) -> Optional[Text]:
@@ -216,7 +212,7 @@ class ValidateHandoffForm(Action):
             elif key == "youth_parents_agree":
                 say(dispatcher, tracker, "consent_declined_parents", contact=contact)
             else:
-                say(dispatcher, tracker, "consent_declined", contact=contact, summary=_clarification_summary(slots))
+                say(dispatcher, tracker, "consent_declined", contact=contact, summary=summary_text(slots))
             return end("declined", consent_answers=[])
         answered.append(key)
         slots["consent_answers"] = answered
@@ -355,7 +351,7 @@ class ActionHandoffDeclined(Action):
         elif eligible(tracker):
             _, contact = team_for(tracker)
             say(dispatcher, tracker, "handoff_self", contact=contact,
-                summary=_clarification_summary(all_slots(tracker)))
+                summary=summary_text(all_slots(tracker)))
         say(dispatcher, tracker, "ask_feedback")
         return events
 
@@ -374,11 +370,6 @@ class ActionHandoffClosing(Action):
 
 # --- the status question ----------------------------------------------------------------------
 
-def find_reference(text: Text) -> Optional[Text]:
-    match = REFERENCE.search(text or "")
-    return f"{match.group(1).upper()}-{match.group(2)}" if match else None
-
-
 class ValidateStatusForm(Action):
     """"Wat is de status van mijn aanmelding ABC-1234?": the reference, a check, the status."""
 
@@ -396,7 +387,7 @@ class ValidateStatusForm(Action):
             dispatcher.utter_message(response="utter_stopped")
             return done
         if requested in (None, "status_reference"):
-            reference = find_reference(text)
+            reference = store.find_reference(text)
             if reference:
                 say(dispatcher, tracker, "status_ask_check")
                 return [SlotSet("status_reference", reference), SlotSet("requested_slot", "status_check")]

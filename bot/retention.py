@@ -7,32 +7,60 @@ from __future__ import annotations
 
 import argparse
 import os
+import contextlib
 import time
-from typing import Optional
+from typing import Iterable, Iterator, List, Optional
 
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import Connection
 
 from bot import db
 
 DEFAULT_DAYS = int(os.environ.get("WEGWIJZER_RETENTION_DAYS", "90"))
 
 
-def purge_trackers(url: str, days: int = DEFAULT_DAYS, now: Optional[float] = None) -> int:
-    """Deletes every conversation whose newest event is older than ``days``; returns how many."""
-    cutoff = (now if now is not None else time.time()) - days * 86400
+@contextlib.contextmanager
+def _events(url: str) -> Iterator[Optional[Connection]]:
+    """A transaction on Rasa's SQL tracker store, or None when it has no conversations table."""
     engine = create_engine(url, future=True)
     try:
         if not inspect(engine).has_table("events"):
-            return 0
+            yield None
+            return
         with engine.begin() as connection:
-            stale = connection.execute(text(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
-                {"cutoff": cutoff}).scalars().all()
-            for sender_id in stale:
-                connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id})
-        return len(stale)
+            yield connection
     finally:
         engine.dispose()
+
+
+def _delete(connection: Connection, sender_ids: Iterable[str]) -> int:
+    deleted = 0
+    for sender_id in sender_ids:
+        result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id})
+        deleted += 1 if result.rowcount else 0
+    return deleted
+
+
+def delete_conversations(url: str, sender_ids: List[str]) -> int:
+    """Deletes these conversations from the tracker store (handoff retention, "Gesprek wissen");
+    returns how many were there."""
+    if not sender_ids:
+        return 0
+    with _events(url) as connection:
+        return _delete(connection, sender_ids) if connection is not None else 0
+
+
+def purge_trackers(url: str, days: int = DEFAULT_DAYS, now: Optional[float] = None) -> int:
+    """Deletes every conversation whose newest event is older than ``days``; returns how many."""
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    with _events(url) as connection:
+        if connection is None:
+            return 0
+        stale = connection.execute(text(
+            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+            {"cutoff": cutoff}).scalars().all()
+        _delete(connection, stale)
+        return len(stale)
 
 
 def main() -> None:

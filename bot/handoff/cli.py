@@ -11,12 +11,8 @@ import logging
 import os
 import sys
 
-from sqlalchemy import select
-
-from bot import db
 from bot.config import DATABASE_URL
-from bot.handoff import delivery, retention
-from bot.regional_data import LocalTeam
+from bot.handoff import auth, delivery, retention
 from bot.waiting_times.cli import migrate
 
 
@@ -45,10 +41,9 @@ def main(argv=None) -> int:
         delivery.run(url, interval=args.interval)
         return 0
     if args.command == "webhook-secret":
-        with db.sessions(url)() as session:
-            if not session.execute(select(LocalTeam.name).where(LocalTeam.name == args.team)).first():
-                print(f"No local team named {args.team!r} (see bot/knowledge/regions.yml)", file=sys.stderr)
-                return 2
+        if not auth.team_exists(url, args.team):
+            print(f"No local team named {args.team!r} (see bot/knowledge/regions.yml)", file=sys.stderr)
+            return 2
         print(delivery.set_secret(url, args.team))
         return 0
     counts = retention.purge(url, args.days, args.tracker_url)

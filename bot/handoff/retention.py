@@ -8,11 +8,12 @@ import datetime as dt
 import os
 from typing import Dict, List, Optional
 
-from sqlalchemy import create_engine, delete, inspect, select, text
+from sqlalchemy import delete, select
 
 from bot import db
 from bot.handoff.models import Handoff, HandoffEvent, OutboxMessage, StaffSession
 from bot.handoff.store import utcnow
+from bot.retention import delete_conversations
 
 DEFAULT_DAYS = int(os.environ.get("WEGWIJZER_HANDOFF_RETENTION_DAYS", "90"))
 
@@ -33,23 +34,5 @@ def purge(url: str, days: int = DEFAULT_DAYS, tracker_url: Optional[str] = None,
             session.execute(delete(Handoff).where(Handoff.id.in_(ids)))
         sessions = session.execute(delete(StaffSession).where(StaffSession.expires_at < now)).rowcount
     conversations = [row.conversation_id for row in due if row.conversation_id]
-    transcripts = purge_transcripts(tracker_url, conversations) if tracker_url else 0
+    transcripts = delete_conversations(tracker_url, conversations) if tracker_url else 0
     return {"handoffs": len(ids), "transcripts": transcripts, "sessions": sessions or 0}
-
-
-def purge_transcripts(tracker_url: str, sender_ids: List[str]) -> int:
-    """Deletes these conversations from Rasa's SQL tracker store (table ``events``)."""
-    if not sender_ids:
-        return 0
-    engine = create_engine(tracker_url, future=True)
-    try:
-        if not inspect(engine).has_table("events"):
-            return 0
-        deleted = 0
-        with engine.begin() as connection:
-            for sender_id in sender_ids:
-                result = connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id})
-                deleted += 1 if result.rowcount else 0
-        return deleted
-    finally:
-        engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from sqlalchemy import select
 from bot import db
 from bot.handoff import contact as contact_rules
 from bot.handoff.models import CLOSED_STATUSES, STATUSES, Handoff, HandoffEvent, OutboxMessage
-from bot.regional_data import LocalTeam
 
 # Letters that cannot be mistaken for digits (no I, O), so a reference is easy to read out.
 REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -34,6 +34,16 @@ def new_reference() -> str:
 
 def normalise_reference(text: str) -> str:
     return text.strip().upper().replace(" ", "")
+
+
+# A reference as people type it: "ktr-4821", "KTR 4821", "KTR4821".
+REFERENCE = re.compile(r"\b([A-Za-z]{3})\s?-?\s?(\d{4})\b")
+
+
+def find_reference(text: str) -> Optional[str]:
+    """The first reference in ``text``, written as the bot gives it ("KTR-4821"), or None."""
+    match = REFERENCE.search(text or "")
+    return f"{match.group(1).upper()}-{match.group(2)}" if match else None
 
 
 @dataclass
@@ -72,13 +82,6 @@ def create(url: str, data: NewHandoff, now: Optional[dt.datetime] = None) -> Tup
         if data.webhook_url:
             session.add(OutboxMessage(handoff_id=handoff_id, url=data.webhook_url, attempts=0, next_attempt_at=now))
     return handoff_id, reference
-
-
-def team_municipalities(url: str, team_name: str) -> List[str]:
-    """The municipalities whose local team is ``team_name``: what its staff may see."""
-    with db.sessions(url)() as session:
-        return list(session.execute(select(LocalTeam.municipality).where(LocalTeam.name == team_name)
-                                    .order_by(LocalTeam.municipality)).scalars())
 
 
 def change_status(session, handoff: Handoff, status: str, actor: str, now: Optional[dt.datetime] = None) -> None:

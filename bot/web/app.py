@@ -25,9 +25,9 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
-from bot import db, knowledge
+from bot import db, knowledge, retention
 from bot.config import ROOT, allowed_origins
-from bot.handoff import auth, delivery, inbox, retention, store
+from bot.handoff import auth, delivery, inbox, store
 from bot.handoff.consent import BAND_LABELS
 from bot.handoff.models import STATUS_LABELS, STATUSES
 
@@ -43,7 +43,6 @@ CSP = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 
 LOGIN_FAILED = ("Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord. "
                 "Na 5 foute pogingen kun je 15 minuten niet inloggen.")
 NOT_FOUND = "Deze aanmelding bestaat niet, of hoort niet bij jouw team."
-REFERENCE = re.compile(r"^[A-Z]{3}-\d{4}$")
 
 try:
     from zoneinfo import ZoneInfo
@@ -205,7 +204,7 @@ def _loggable(reference: Optional[str]) -> Optional[str]:
     if not reference:
         return None
     normalised = store.normalise_reference(reference)
-    return normalised if REFERENCE.match(normalised) else "(geen geldig nummer)"
+    return normalised if store.find_reference(normalised) == normalised else "(geen geldig nummer)"
 
 
 def _detail(request: web.Request, session, member, csrf, handoff, http_status: int = 200,
@@ -452,7 +451,7 @@ async def erase(request: web.Request) -> web.StreamResponse:
     if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
         return _cors(request, _api_error(422, "session_id must be the widget's random id", "session_id"))
     try:
-        erased = retention.purge_transcripts(TRACKER_URL(), [session_id])
+        erased = retention.delete_conversations(TRACKER_URL(), [session_id])
     except Exception:  # noqa: BLE001 - say it failed; the widget keeps the conversation
         return _cors(request, _api_error(503, "the conversation could not be erased now", None))
     return _cors(request, web.json_response({"erased": bool(erased)}))
