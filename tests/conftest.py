@@ -160,6 +160,28 @@ def temporary_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+# The databases the data-layer tests run on: the embedded default, and PostgreSQL when configured.
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES else [])
+
+
+@contextlib.contextmanager
+def migrated_database(kind: str, folder: Path) -> Iterator[str]:
+    """An empty project database with every migration applied: SQLite in ``folder``, or a
+    throwaway database on the test PostgreSQL server."""
+    from bot import db
+    from bot.waiting_times.cli import migrate
+
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / 'project.db'}"
+        migrate(url)
+        yield url
+        return
+    with temporary_postgres_database() as url:
+        migrate(url)
+        yield url
+        db.engine(url).dispose()
+
+
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory) -> Iterator[Bot]:
     if not MODEL.exists():

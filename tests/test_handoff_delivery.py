@@ -17,27 +17,17 @@ from sqlalchemy import create_engine, select, text
 from bot import db
 from bot.handoff import delivery, retention, store
 from bot.handoff.models import AccessLogEntry, Handoff, HandoffEvent, OutboxMessage
-from bot.waiting_times.cli import migrate
-from tests.conftest import POSTGRES, ROOT, _free_port, temporary_postgres_database
+from tests.conftest import DATABASES, ROOT, _free_port, migrated_database
 
 TEAM = "Jeugd- en Gezinsteam Leiden"
 WAIT = 60  # seconds to wait for something that should happen (never asserted as a duration)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def url(request, tmp_path):
     """The embedded database, and PostgreSQL as in production (a throwaway database there)."""
-    if request.param == "sqlite":
-        database = f"sqlite:///{tmp_path / 'handoffs.db'}"
-        migrate(database)
+    with migrated_database(request.param, tmp_path) as database:
         yield database
-        return
-    if not POSTGRES:
-        pytest.skip("no PostgreSQL server configured (TEST_POSTGRES_URL)")
-    with temporary_postgres_database() as database:
-        migrate(database)
-        yield database
-        db.engine(database).dispose()
 
 
 class Receiver:

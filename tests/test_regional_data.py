@@ -2,25 +2,15 @@
 answers from either source (SQLite, and PostgreSQL with TEST_POSTGRES_URL as in CI)."""
 import pytest
 
-from bot import db, knowledge, regional_data
-from bot.waiting_times.cli import migrate
-from tests.conftest import POSTGRES, temporary_postgres_database
+from bot import knowledge, regional_data
+from tests.conftest import DATABASES, migrated_database
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES else []))
+@pytest.fixture(params=DATABASES)
 def loaded_url(request, tmp_path):
-    files = {name: knowledge.load_file(name) for name in regional_data.DOCUMENTS}
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'knowledge.db'}"
-        migrate(url)
-        regional_data.load_documents(url, files)
+    with migrated_database(request.param, tmp_path) as url:
+        regional_data.load_documents(url, {name: knowledge.load_file(name) for name in regional_data.DOCUMENTS})
         yield url
-        return
-    with temporary_postgres_database() as url:
-        migrate(url)
-        regional_data.load_documents(url, files)
-        yield url
-        db.engine(url).dispose()
 
 
 def _normalised(name, document):

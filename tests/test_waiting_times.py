@@ -15,22 +15,15 @@ from bot import db
 from bot.waiting_times import norms, store
 from bot.waiting_times.cli import migrate
 from bot.waiting_times.models import Provider, ProviderArea, WaitReport
-from tests.conftest import POSTGRES, ROOT, _free_port, _wait_for, temporary_postgres_database
+from tests.conftest import DATABASES, ROOT, _free_port, _wait_for, migrated_database
 
 TODAY = dt.date.today()
 
 
-@pytest.fixture(params=["sqlite"] + (["postgresql"] if POSTGRES else []))
+@pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'waits.db'}"
-        migrate(url)
+    with migrated_database(request.param, tmp_path) as url:
         yield url
-        return
-    with temporary_postgres_database() as url:
-        migrate(url)
-        yield url
-        db.engine(url).dispose()
 
 
 def _provider(session, provider_id, municipalities, waits):
