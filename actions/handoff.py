@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
 from actions.common import CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, say, team_for
-from actions.triage import summary_text
+from actions.triage import field_buttons, field_from, summary_text
 from bot import clarification, config, indicators, intake, regions, text_checks, texts
 from bot.handoff import consent as consent_rules
 from bot.handoff import contact as contact_rules
@@ -32,12 +32,6 @@ CONTACT_STEPS = ["contact_name", "contact_phone", "contact_email", "school_invol
 # checked in the first summary; changing them would change the consent asked, so not here.
 CORRECTABLE = ["concern", "tried", "help_involved", "network", "goal", "youth_wish", "school_involved",
                "contact_name", "contact_phone", "contact_email"]
-CONTACT_FIELDS = {
-    "contact_name": {"button": "Naam", "words": ["naam", "heet"]},
-    "contact_phone": {"button": "Telefoonnummer", "words": ["telefoon", "nummer", "bellen", "mobiel"]},
-    "contact_email": {"button": "E-mailadres", "words": ["mail", "e-mail", "email"]},
-    "school_involved": {"button": "School of opvang", "words": ["school", "opvang", "mentor"]},
-}
 YES = re.compile(r"^(ja|jazeker|jawel|yes|ok|oke|oké|prima|goed|akkoord|klopt|zeker|is goed|dat is goed|prima zo)\b")
 NO = re.compile(r"^(nee|neen|no|nope|niet|liever niet|nog niet|geen toestemming|weet ik niet)\b")
 NO_PHONE = re.compile(r"^(geen|nee|niet|liever (niet|mail|e-?mail)|alleen (mail|e-?mail)|e-?mail|mail)\b")
@@ -109,7 +103,7 @@ def ask(dispatcher: CollectingDispatcher, tracker: Tracker, step: Text, slots: D
     elif step == "handoff_check":
         say(dispatcher, tracker, "handoff_check", team_name=team_name,
             summary=handoff_summary(tracker, slots)["text"])
-    elif step in CONTACT_FIELDS:
+    elif step in CONTACT_STEPS:
         say(dispatcher, tracker, f"ask_{step}", team_name=team_name)
     else:  # an answer from the clarification, asked again to correct it
         say(dispatcher, tracker, f"ask_{step}")
@@ -118,29 +112,6 @@ def ask(dispatcher: CollectingDispatcher, tracker: Tracker, step: Text, slots: D
 def end(state: Text, **extra: Any) -> List[EventType]:
     return [SlotSet(name, value) for name, value in extra.items()] + [
         SlotSet("handoff_state", state), SlotSet("requested_slot", None), ActiveLoop(None)]
-
-
-def correction_field(tracker: Tracker) -> Optional[Text]:
-    """The part of the summary to change: from a button, or named in the message."""
-    for entity in latest_entities(tracker):
-        if entity.get("entity") == "field" and entity.get("value") in CORRECTABLE:
-            return entity["value"]
-    lowered = _text(tracker).lower()
-    for field in CORRECTABLE:
-        words = CONTACT_FIELDS[field]["words"] if field in CONTACT_FIELDS else clarification.field(field)["words"]
-        if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in words):
-            return field
-    return None
-
-
-def correction_buttons(slots: Dict[Text, Any]) -> List[Dict[Text, Text]]:
-    buttons = []
-    for field in CORRECTABLE:
-        if slots.get(field) in (None, ""):
-            continue
-        title = CONTACT_FIELDS[field]["button"] if field in CONTACT_FIELDS else clarification.field(field)["button"]
-        buttons.append({"title": title, "payload": f'/correct_answer{{"field":"{field}"}}'})
-    return buttons
 
 
 class ValidateHandoffForm(Action):
@@ -276,7 +247,8 @@ class ValidateHandoffForm(Action):
               text: Text) -> List[EventType]:
         slots = all_slots(tracker)
         typed = "" if text.startswith("/") else text
-        if intent == "correct_answer" or correction_field(tracker):
+        field = field_from(tracker, CORRECTABLE)
+        if intent == "correct_answer" or field:
             # A correction typed in one go ("telefoon 0612345678") is applied straight away.
             phone, email = contact_rules.parse_phone(typed), contact_rules.parse_email(typed)
             if phone or email:
@@ -285,11 +257,11 @@ class ValidateHandoffForm(Action):
                 ask(dispatcher, tracker, "handoff_check", slots)
                 return [SlotSet(name, value) for name, value in updates.items()] + [
                     SlotSet("requested_slot", "handoff_check")]
-            field = correction_field(tracker)
             if field:
                 ask(dispatcher, tracker, field, slots)
                 return [SlotSet(field, None), SlotSet("requested_slot", field)]
-            say(dispatcher, tracker, "handoff_ask_correction", buttons=correction_buttons(slots))
+            filled = [field for field in CORRECTABLE if slots.get(field) not in (None, "")]
+            say(dispatcher, tracker, "handoff_ask_correction", buttons=field_buttons(filled))
             return [SlotSet("requested_slot", "handoff_check")]
         answer = yes_no(intent, confidence, text)
         if answer is None:

@@ -51,22 +51,24 @@ class ActionAskCorrection(Action):
             say(dispatcher, tracker, "summary", summary=summary_text(updated))
             return events + [SlotSet("summary_shown", True)]
         filled = [slot for slot in clarification.QUESTION_ORDER if slots.get(slot) not in (None, "")]
-        say(dispatcher, tracker, "ask_correction", buttons=_field_buttons(filled))
+        say(dispatcher, tracker, "ask_correction", buttons=field_buttons(filled))
         return []
 
 
-def _field_buttons(slots: List[Text]) -> List[Dict[Text, Text]]:
+def field_buttons(slots: List[Text]) -> List[Dict[Text, Text]]:
+    """A "correct this part" button per slot (bot/knowledge/fields.yml)."""
     return [{"title": clarification.field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'}
             for slot in slots]
 
 
-def field_from(tracker: Tracker) -> Optional[Text]:
-    """The part to correct: from the button, or from words like "de leeftijd klopt niet"."""
+def field_from(tracker: Tracker, candidates: List[Text] = clarification.QUESTION_ORDER) -> Optional[Text]:
+    """The part to correct, one of ``candidates``: from the button, or from words like "de
+    leeftijd klopt niet"."""
     for entity in latest_entities(tracker):
-        if entity.get("entity") == "field" and entity.get("value") in clarification.QUESTION_ORDER:
+        if entity.get("entity") == "field" and entity.get("value") in candidates:
             return entity["value"]
     text = ((tracker.latest_message or {}).get("text") or "").lower()
-    for slot in clarification.QUESTION_ORDER:
+    for slot in candidates:
         if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in clarification.field(slot)["words"]):
             return slot
     return None
@@ -82,7 +84,7 @@ class ActionApplyCorrection(Action):
         field = field_from(tracker)
         if not field:
             filled = [slot for slot in clarification.QUESTION_ORDER if tracker.get_slot(slot) not in (None, "")]
-            say(dispatcher, tracker, "ask_correction", buttons=_field_buttons(filled))
+            say(dispatcher, tracker, "ask_correction", buttons=field_buttons(filled))
             return []
         events: List[EventType] = [SlotSet(field, None), SlotSet("unreadable_count", 0)]
         if field == "municipality":
