@@ -182,6 +182,17 @@ def migrated_database(kind: str, folder: Path) -> Iterator[str]:
         db.engine(url).dispose()
 
 
+def stored_handoff(url: str, reference: str):
+    """The handoff stored under ``reference`` in the database at ``url``, or None."""
+    from sqlalchemy import select
+
+    from bot import db
+    from bot.handoff.models import Handoff
+
+    with db.sessions(url)() as session:
+        return session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one_or_none()
+
+
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory) -> Iterator[Bot]:
     if not MODEL.exists():

@@ -14,6 +14,7 @@ from bot import config, db
 from bot.handoff import store
 from bot.handoff.models import Handoff
 from bot.waiting_times.cli import migrate
+from tests.conftest import stored_handoff
 
 CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "municipality_known": True,
              "concern": "hij is al maanden erg angstig en wil niet naar school", "duration": "lang", "impact": "groot",
@@ -60,8 +61,7 @@ class Conversation:
 
 
 def stored(reference: str) -> Optional[Handoff]:
-    with db.sessions(config.DATABASE_URL)() as session:
-        return session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one_or_none()
+    return stored_handoff(config.DATABASE_URL, reference)
 
 
 def start_with_consent(chat: Conversation) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import stored_handoff
+
 ROLE = '/inform_role{"role":"parent"}'
 # One answer per clarification question, in the order the bot asks them (child of 14, so the
 # young person's own wish is asked too), with a word the question always contains.
@@ -256,16 +258,6 @@ GP_TO_HANDOFF = [
 ]
 
 
-def _stored_handoff(bot, reference):
-    from sqlalchemy import select
-
-    from bot import db
-    from bot.handoff.models import Handoff
-
-    with db.sessions(bot.database_url)() as session:
-        return session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one_or_none()
-
-
 def test_a_gp_goes_from_the_first_message_to_a_confirmed_handoff_and_can_ask_its_status(bot):
     import re
 
@@ -277,7 +269,7 @@ def test_a_gp_goes_from_the_first_message_to_a_confirmed_handoff_and_can_ask_its
     reply = bot.say(sender, "/affirm")
     reference = re.search(r"Referentienummer: ([A-Z]{3}-\d{4})", reply).group(1)
     assert "binnen 3 werkdagen" in reply and "Voor uw eigen dossier (HIS)" in reply  # Leiden: response_days 3
-    handoff = _stored_handoff(bot, reference)
+    handoff = stored_handoff(bot.database_url, reference)
     assert handoff is not None and handoff.municipality == "Leiden" and handoff.status == "nieuw"
     assert handoff.contact["phone"] == "0715123456" and handoff.consent["given_by"] == ["ouders"]
     assert "weer naar school" in handoff.summary["text"] and "<script>" not in handoff.summary["text"]

@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 
-from bot import db
 from bot.handoff import auth
-from bot.handoff.models import Handoff
-from tests.conftest import MODEL, ROOT, Servers, _free_port, _wait_for
+from tests.conftest import MODEL, ROOT, Servers, _free_port, _wait_for, stored_handoff
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -176,9 +174,8 @@ def test_a_gp_practice_reaches_a_handoff_and_copies_the_summary(stack, page):
     playwright.expect(copy).to_be_visible()
     copy.click()
     playwright.expect(page.get_by_text(re.compile("Samenvatting (gekopieerd|geselecteerd)"))).to_be_attached()
-    with db.sessions(stack.servers.env["DATABASE_URL"])() as session:
-        stored = session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one()
-    assert stored.referrer_role == "gp" and stored.contact["phone"] == "0715123456"
+    stored = stored_handoff(stack.servers.env["DATABASE_URL"], reference)
+    assert stored is not None and stored.referrer_role == "gp" and stored.contact["phone"] == "0715123456"
 
 
 def test_keyboard_only_open_answer_choose_and_close(stack, page):
