@@ -31,6 +31,11 @@ PROBLEM_RESPONSES = {
 INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
 
 
+def _semantic(tracker: Tracker) -> Dict[Text, Any]:
+    """The semantic reading of the latest message (bot/nlu/semantic_reader.py)."""
+    return (tracker.latest_message or {}).get("semantic") or {}
+
+
 def _end_form(reason: Text) -> List[EventType]:
     return [SlotSet("last_input", reason), SlotSet("requested_slot", None), ActiveLoop(None)]
 
@@ -51,12 +56,28 @@ class ValidateClarificationForm(Action):
         if tracker.active_loop.get("name") != "clarification_form":
             requested = None  # activation: the message that started the form
 
-        # 1. Safety first, always: the route now, and the form stops.
-        if intent == "signal_danger":
-            return events + safety.escalate(dispatcher, tracker) + _end_form("safety")
-        if tracker.get_slot("safety_pending"):
-            # Just after a safety route: answer in that context, ask nothing yet.
-            return events + safety.follow_up(dispatcher, tracker) + _end_form("safety_followup")
+        # 1. Safety first, always: the route now and the form stops; or the calm check, after
+        # which the questions go on; or, just after a route, an answer in that context.
+        outcome = safety.screen(dispatcher, tracker)
+        if outcome:
+            kind, safety_events = outcome
+            if kind == safety.ROUTE:
+                return events + safety_events + _end_form("safety")
+            if kind == safety.CHECK:
+                # The message may also answer the open question ("heel veel, ze eet niks meer"):
+                # keep that answer, and ask the next question after the check.
+                turn = clarification.read_turn(slot_values(tracker), text, requested, latest_entities(tracker),
+                                               intent, _semantic(tracker))
+                updates = {} if turn.problem else dict(turn.updates)
+                next_slot = clarification.next_question({**slot_values(tracker), **updates})
+                return events + safety_events + [SlotSet(name, value) for name, value in updates.items()] + [
+                    SlotSet("last_input", "safety_check"), SlotSet("requested_slot", next_slot)]
+            # The check was answered "no": go on where we were.
+            events += safety_events
+            next_slot = requested or clarification.next_question(slot_values(tracker))
+            if next_slot:
+                say(dispatcher, tracker, f"ask_{next_slot}")
+            return events + [SlotSet("last_input", "safety_check_clear"), SlotSet("requested_slot", next_slot)]
         if (intent == "stop_conversation" and requested
                 and text_checks.means_stop(text, requested in intake.FREE_TEXT_SLOTS)):
             dispatcher.utter_message(response="utter_stopped")
@@ -69,7 +90,7 @@ class ValidateClarificationForm(Action):
 
         # 3. An answer (possibly with more facts, or a correction of an earlier answer).
         slots = slot_values(tracker)
-        turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent)
+        turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent, _semantic(tracker))
         updates = dict(turn.updates)
         # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
         unreadable_input = turn.problem in INPUT_PROBLEMS

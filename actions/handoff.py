@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import faq, safety
 from actions.common import CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, say, team_for
 from actions.triage import field_buttons, field_from, summary_text
-from bot import clarification, config, indicators, intake, regions, text_checks, texts
+from bot import answers, clarification, config, indicators, intake, regions, text_checks, texts
 from bot.handoff import consent as consent_rules
 from bot.handoff import contact as contact_rules
 from bot.handoff import store, summary
@@ -32,10 +32,9 @@ CONTACT_STEPS = ["contact_name", "contact_phone", "contact_email", "school_invol
 # checked in the first summary; changing them would change the consent asked, so not here.
 CORRECTABLE = ["concern", "tried", "help_involved", "network", "goal", "youth_wish", "school_involved",
                "contact_name", "contact_phone", "contact_email"]
-YES = re.compile(r"^(ja|jazeker|jawel|yes|ok|oke|oké|prima|goed|akkoord|klopt|zeker|is goed|dat is goed|prima zo)\b")
-NO = re.compile(r"^(nee|neen|no|nope|niet|liever niet|nog niet|geen toestemming|weet ik niet)\b")
 NO_PHONE = re.compile(r"^(geen|nee|niet|liever (niet|mail|e-?mail)|alleen (mail|e-?mail)|e-?mail|mail)\b")
-NOT_APPLICABLE = re.compile(r"^(nvt|n\.v\.t\.?|niet van toepassing|gaat niet naar school)")
+NOT_APPLICABLE = re.compile(r"^(nvt|n\.v\.t\.?|niet van toepassing)|\b(gaat|zit|komt) (nog )?(niet|nergens) "
+                            r"(naar|op) (school|de opvang|opvang)|\bgeen school\b|\bgaat nergens heen\b")
 MAX_SCHOOL_CHARS = 300
 
 
@@ -43,18 +42,18 @@ def _text(tracker: Tracker) -> Text:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def yes_no(intent: Text, confidence: float, text: Text) -> Optional[bool]:
-    """A yes or no to a closed question: the words first ("nee, nog niet"), then the intent."""
-    lowered = text_checks.clean(text).lower()
-    if NO.match(lowered):
+def yes_no(intent: Text, confidence: float, text: Text, semantic: Optional[Dict[Text, Any]] = None,
+           unsure_means_no: bool = False) -> Optional[bool]:
+    """A yes or no to a closed question, in any of its forms (bot/answers.py); None when it is
+    neither. For consent, not being sure is not consent."""
+    reading = answers.yes_no(text_checks.clean(text) if not text.startswith("/") else text, intent, confidence, semantic)
+    if reading == "unsure" and unsure_means_no:
         return False
-    if YES.match(lowered):
-        return True
-    if intent == "affirm" and confidence >= faq.MIN_CONFIDENCE:
-        return True
-    if intent == "deny" and confidence >= faq.MIN_CONFIDENCE:
-        return False
-    return None
+    return {"yes": True, "no": False}.get(reading or "")
+
+
+def _semantic(tracker: Tracker) -> Dict[Text, Any]:
+    return (tracker.latest_message or {}).get("semantic") or {}
 
 
 def all_slots(tracker: Tracker, updates: Optional[Dict[Text, Any]] = None) -> Dict[Text, Any]:
@@ -131,9 +130,15 @@ class ValidateHandoffForm(Action):
         if tracker.active_loop.get("name") != "handoff_form":
             requested = None  # the message that started the form
 
-        # Safety first, at every step: the route now, and nothing is sent.
-        if intent == "signal_danger":
-            return safety.escalate(dispatcher, tracker) + end("interrupted")
+        # Safety first, at every step: the route now and nothing is sent; or the calm check.
+        outcome = safety.screen(dispatcher, tracker)
+        if outcome:
+            kind, events = outcome
+            if kind == safety.ROUTE:
+                return events + end("interrupted")
+            if kind == safety.RESUME and requested:
+                ask(dispatcher, tracker, requested, all_slots(tracker))
+            return events + [SlotSet("requested_slot", requested)] if requested else events + self.start(dispatcher, tracker)
         if requested is None:
             return self.start(dispatcher, tracker)
         if intent == "stop_conversation" and text_checks.means_stop(
@@ -147,7 +152,8 @@ class ValidateHandoffForm(Action):
             ask(dispatcher, tracker, requested, all_slots(tracker))
             return [SlotSet("requested_slot", requested)]
         if requested == "handoff_consent":
-            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text))
+            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text, _semantic(tracker),
+                                                            unsure_means_no=True))
         if requested == "handoff_check":
             return self.check(dispatcher, tracker, intent, confidence, text)
         return self.answer(dispatcher, tracker, requested, text, intent, confidence)
@@ -229,11 +235,19 @@ class ValidateHandoffForm(Action):
             email = contact_rules.parse_email(text)
             return (email, None) if email else (None, "contact_email_invalid")
         if requested == "school_involved":
-            if NOT_APPLICABLE.match(lowered):
+            # The button "Gaat niet naar school of opvang" sends /inform{"school_involved":"nvt"}.
+            clicked = next((entity["value"] for entity in latest_entities(tracker)
+                            if entity.get("entity") == "school_involved"), None)
+            if clicked in ("ja", "nee", "nvt"):
+                return clicked, None
+            if NOT_APPLICABLE.search(lowered):
                 return "nvt", None
-            answer = yes_no(intent, confidence, text)
+            answer = yes_no(intent, confidence, text, _semantic(tracker))
             if answer is not None and len(lowered.split()) <= 3:
                 return ("ja" if answer else "nee"), None
+            meaning = answers.choice("school_involved", _semantic(tracker), minimum=0.6)
+            if meaning and len(lowered.split()) <= 12:
+                return {"yes": "ja", "no": "nee", "nvt": "nvt"}[meaning], None
             cleaned, problem = text_checks.clean_answer(text)
             if problem:
                 return None, "unreadable_answer"
@@ -263,7 +277,7 @@ class ValidateHandoffForm(Action):
             filled = [field for field in CORRECTABLE if slots.get(field) not in (None, "")]
             say(dispatcher, tracker, "handoff_ask_correction", buttons=field_buttons(filled))
             return [SlotSet("requested_slot", "handoff_check")]
-        answer = yes_no(intent, confidence, text)
+        answer = yes_no(intent, confidence, text, _semantic(tracker))
         if answer is None:
             ask(dispatcher, tracker, "handoff_check", slots)
             return [SlotSet("requested_slot", "handoff_check")]
@@ -320,6 +334,11 @@ class ActionHandoffDeclined(Action):
         if tracker.get_slot("route") == "voorveld":
             ref, events = conversation_ref(tracker)
             indicators.record("lighter_accepted", ref, role=tracker.get_slot("referrer_role"), route="voorveld")
+        elif tracker.get_slot("route") == "safety":
+            # After a safety signal: the lines again, never "Prima." and a rating question.
+            _, contact = team_for(tracker)
+            say(dispatcher, tracker, "handoff_self_safety", contact=contact, lines=safety.lines_for(tracker))
+            return events
         elif eligible(tracker):
             _, contact = team_for(tracker)
             say(dispatcher, tracker, "handoff_self", contact=contact,

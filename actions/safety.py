@@ -1,14 +1,23 @@
-"""The safety route: the right national line for what was said, in a calm tone (domain.md §4)."""
+"""The safety route: the right national line for what was said, in a calm tone (domain.md §4).
+
+Every form's validation action calls `screen` first, so safety interrupts at every step:
+- a certain signal gives the route at once and ends the form;
+- an uncertain one gives the calm check (the lines, and "is someone in danger now?"); its answer
+  is screened too: anything but a clear "no" gives the route, "no" goes on with the questions;
+- the message after a route is read in that context ("ja, elke avond", "ik durf niet te bellen").
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_ref, latest_entities, say
-from bot import indicators, safety, texts
+from actions.common import conversation_ref, latest_entities, latest_intent, say
+from bot import answers, indicators, safety, texts
+from bot.config import MAX_MESSAGE_CHARS
 
 RESPONSES = {
     "emergency": ["safety_acute", "safety_all_lines"],
@@ -16,6 +25,12 @@ RESPONSES = {
     "veilig_thuis": ["safety_violence"],
     "all_lines": ["safety_all_lines"],
 }
+# What `screen` tells the form: the route was given (end the form), the check was asked (ask
+# nothing else now), or the check was answered "no" (ask the open question again).
+ROUTE, CHECK, RESUME = "route", "check", "resume"
+# "ik durf niet te bellen", "kan ik niet gewoon chatten?": the chat options.
+WANTS_CHAT = re.compile(r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
+                        r"kan (?:niet|nie) bellen|niet bellen|wil (?:niet|nie) bellen)\b", re.I)
 
 
 def categories_in(tracker: Tracker) -> List[Text]:
@@ -23,10 +38,22 @@ def categories_in(tracker: Tracker) -> List[Text]:
     return found or ["unspecified"]
 
 
-def escalate(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def level_of(tracker: Tracker) -> Text:
+    return (tracker.latest_message or {}).get("safety_level") or ROUTE
+
+
+def _text(tracker: Tracker) -> Text:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def escalate(dispatcher: CollectingDispatcher, tracker: Tracker,
+             categories: Optional[List[Text]] = None) -> List[EventType]:
     """Gives the safety route for the latest message and remembers the categories."""
-    categories = categories_in(tracker)
+    categories = categories or categories_in(tracker)
     group = safety.route_group(categories)
+    language = safety.other_language(_text(tracker))
+    if language:
+        say(dispatcher, tracker, "safety_other_language", role=language)
     for response in RESPONSES[group]:
         say(dispatcher, tracker, response)
     # A second line when the message shows both violence and suicide/self-harm signals.
@@ -41,15 +68,66 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventTy
     indicators.record("safety", ref, role=tracker.get_slot("referrer_role"),
                       municipality=tracker.get_slot("municipality"), route=group)
     # The next message is read in this context first ("ja, elke avond"), not as a new question.
-    return events + [SlotSet("safety_categories", sorted(set(seen) | set(categories))), SlotSet("safety_pending", True)]
+    return events + [SlotSet("safety_categories", sorted(set(seen) | set(categories))),
+                     SlotSet("safety_pending", True), SlotSet("safety_check", None)]
+
+
+def ask_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """The calm check: the lines, and whether someone is in danger or being hurt now."""
+    language = safety.other_language(_text(tracker))
+    if language:
+        say(dispatcher, tracker, "safety_other_language", role=language)
+    say(dispatcher, tracker, "safety_check")
+    ref, events = conversation_ref(tracker)
+    indicators.record("safety_check", ref, role=tracker.get_slot("referrer_role"),
+                      municipality=tracker.get_slot("municipality"))
+    return events + [SlotSet("safety_check", categories_in(tracker))]
 
 
 def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-    """The first message after a safety route: acknowledge it and give the line again."""
+    """The first message after a safety route: acknowledge it and give the line again (the chat
+    options to someone who would rather write than call)."""
     group = safety.route_group(tracker.get_slot("safety_categories") or []) or "all_lines"
     lines = texts.render(f"safety_line_{group}")["text"]
-    say(dispatcher, tracker, "safety_followup", lines=lines)
+    if WANTS_CHAT.search(_text(tracker)):
+        say(dispatcher, tracker, "safety_chat", lines=lines)
+    else:
+        key = "safety_followup_suicide_prevention" if group == "suicide_prevention" else "safety_followup"
+        say(dispatcher, tracker, key, lines=lines)
     return [SlotSet("safety_pending", False)]
+
+
+def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple[Text, List[EventType]]]:
+    """Safety for the latest message, before anything else: ``(ROUTE | CHECK | RESUME, events)``
+    when it acted, None when the message is for the form."""
+    intent, confidence = latest_intent(tracker)
+    pending_check = tracker.get_slot("safety_check")
+    if pending_check:
+        if intent == "signal_danger" and level_of(tracker) == ROUTE:
+            return ROUTE, escalate(dispatcher, tracker)
+        reading = answers.yes_no(_text(tracker), intent, confidence, (tracker.latest_message or {}).get("semantic"))
+        if reading == "no":
+            say(dispatcher, tracker, "safety_check_clear")
+            return RESUME, [SlotSet("safety_check", None)]
+        # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
+        found = categories_in(tracker) if intent == "signal_danger" else []
+        chosen = [category for category in found if category != "unspecified"] or list(pending_check)
+        return ROUTE, escalate(dispatcher, tracker, chosen)
+    if intent == "signal_danger":
+        if level_of(tracker) == "check":
+            if len(_text(tracker)) > MAX_MESSAGE_CHARS:
+                return None  # too long to read: asked to write it shorter, then it is screened again
+            return CHECK, ask_check(dispatcher, tracker)
+        return ROUTE, escalate(dispatcher, tracker)
+    if tracker.get_slot("safety_pending"):
+        return ROUTE, follow_up(dispatcher, tracker)
+    return None
+
+
+def lines_for(tracker: Tracker) -> Text:
+    """The national line(s) for what this conversation showed, as one sentence."""
+    group = safety.route_group(tracker.get_slot("safety_categories") or []) or "all_lines"
+    return texts.render(f"safety_line_{group}")["text"]
 
 
 class ActionSafetyRoute(Action):
@@ -57,4 +135,5 @@ class ActionSafetyRoute(Action):
         return "action_safety_route"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        return escalate(dispatcher, tracker)
+        outcome = screen(dispatcher, tracker)
+        return outcome[1] if outcome else escalate(dispatcher, tracker)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, say, slot_values, team_for, user_turns
-from bot import clarification, indicators, regions, scope, triage
+from bot import clarification, indicators, regions, safety, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
 from bot.handoff import summary
 
@@ -123,7 +123,10 @@ class ActionTriage(Action):
             say(dispatcher, tracker, "offer_local_team", team_name=team_name)
         else:
             if route.route == "safety":
-                say(dispatcher, tracker, "route_safety", team_name=team_name, contact=contact)
+                # Suicidal thoughts or self-harm: 113 and the team, never "samen met Veilig Thuis".
+                group = safety.route_group(tracker.get_slot("safety_categories") or [])
+                key = "route_safety_suicide_prevention" if group == "suicide_prevention" else "route_safety"
+                say(dispatcher, tracker, key, team_name=team_name, contact=contact)
             elif route.route == "adult":
                 say(dispatcher, tracker, "route_adult", adult_text=scope.adult_text())
             elif route.route == "dyslexia_school":

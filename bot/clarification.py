@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import intake, knowledge, regions, scope, text_checks
+from bot import answers, intake, knowledge, regions, scope, text_checks
 
 # The order in which questions are asked (domain.md §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
@@ -63,10 +63,12 @@ def _valid_age(value: Any) -> bool:
 
 
 def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
-              entities: Optional[List[Mapping[str, Any]]] = None, intent: Optional[str] = None) -> Turn:
+              entities: Optional[List[Mapping[str, Any]]] = None, intent: Optional[str] = None,
+              semantic: Optional[Mapping[str, Any]] = None) -> Turn:
     """Reads one message in the clarification form.
 
-    ``entities`` may carry values from buttons (payload ``/inform{"duration": "kort"}``).
+    ``entities`` may carry values from buttons (payload ``/inform{"duration": "kort"}``);
+    ``semantic`` is the reading by meaning (bot/answers.py), for answers typed in one's own words.
     Facts the message states outright (age, municipality, role) also fill or correct other
     slots; the requested slot takes the whole message when it is a free-text question.
     """
@@ -89,6 +91,20 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     facts: Dict[str, Any] = {} if problem else intake.read_message(cleaned, requested, describes)
     if describes:
         facts["concern"] = cleaned
+    if not problem and not from_buttons:
+        # Closed questions answered in one's own words: the words, then the meaning.
+        if requested == "impact":
+            value = answers.impact(cleaned, facts.get("impact"), semantic)
+            if value:
+                facts["impact"] = value
+        elif requested == "duration":
+            value = answers.duration(cleaned, facts.get("duration"), semantic)
+            if value:
+                facts["duration"] = value
+        elif requested == "referrer_role" and "referrer_role" not in facts:
+            value = answers.choice("role", semantic, minimum=0.5)
+            if value:
+                facts["referrer_role"] = value
     if "role" in from_buttons and from_buttons["role"] in CHOICE_VALUES["referrer_role"]:
         facts["referrer_role"] = from_buttons["role"]
     for name in ("duration", "impact"):

@@ -20,7 +20,7 @@ from bot.config import DATABASE_URL
 logger = logging.getLogger(__name__)
 Base = declarative_base()
 
-KINDS = {"route", "safety", "lighter_accepted", "handoff", "feedback"}
+KINDS = {"route", "safety", "safety_check", "lighter_accepted", "handoff", "feedback"}
 
 
 class IndicatorEvent(Base):

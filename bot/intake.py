@@ -4,6 +4,7 @@ somber sinds maanden, POH-gesprekken niet voldoende"), so the bot asks only what
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Pattern
 
@@ -126,9 +127,14 @@ def role_label(role: str) -> str:
     return knowledge.load("roles")["roles"][role]["label"]
 
 
+# "ik ben 15", "hoi ik ben 15 jaar": a young person introducing themselves.
+_YOUTH_AGE = re.compile(r"(?:^|[,.!]\s*|\b(?:hoi|hallo|hey|hi|hee|hoii+|yo|dag|goedemiddag|goedemorgen|goedenavond)[,!]?\s+)"
+                        r"ik ben (?:nu |net )?(\d{1,2})(?:\s*(?:jaar|jr))?(?!\s*(?:maanden|weken|minuten|kilo|kg|cm|%))\b")
+
+
 def parse_role(text: str, asked: bool = False) -> Optional[str]:
     lowered = text.lower().strip()
-    if re.search(r"\b(?:voor|over) (?:mezelf|mijzelf|mij zelf)\b", lowered) or re.match(r"^ik ben (\d{1,2})\b", lowered):
+    if re.search(r"\b(?:voor|over) (?:mezelf|mijzelf|mij zelf)\b", lowered) or _YOUTH_AGE.search(lowered):
         return "youth"
     for word, role in _role_words():
         escaped = re.escape(word)
@@ -156,9 +162,64 @@ _AGE_STATEMENT = re.compile(r"\b(?:is|ben|van|wordt|meisje|jongen|zoon|dochter|k
                             + _NUM + r"\s*(?:jaar|jr\.?)(?:\s+oud)?", re.I)
 
 
-def parse_duration(text: str) -> Optional[str]:
+# When something started, as a month of the year (1-12, fractions for the middle of a month), to
+# count how long it plays: "sinds juli", "sinds de herfstvakantie", "sinds Sinterklaas".
+_START_MONTHS = {
+    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+    "september": 9, "oktober": 10, "november": 11, "december": 12, "kerst": 12.8, "kerstmis": 12.8,
+    "kerstvakantie": 12.9, "oud en nieuw": 12.95, "sinterklaas": 12.15, "herfstvakantie": 10.6,
+    "zomervakantie": 7.6, "meivakantie": 4.9, "voorjaarsvakantie": 2.6, "carnaval": 2.6, "pasen": 4.1,
+    "krokusvakantie": 2.6, "begin van het schooljaar": 9, "start van het schooljaar": 9,
+}
+_SINCE = re.compile(r"\b(?:sinds|vanaf|na|begon (?:na|rond|in|met)|begonnen (?:na|rond|in))\s+(?:de |het |eind |begin |half )?("
+                    + "|".join(sorted(_START_MONTHS, key=len, reverse=True)) + r")\b", re.I)
+_SPAN = re.compile(r"(?:(<|>|minder dan|meer dan|ruim|bijna)\s*)?\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+                   r"(?:\s*(?:-|tot)\s*(\d{1,2}))?\s*(?:maand(?:en)?|mnd|mndn|weken|week|wk|wkn)\b(?:\s+of\s+\w+)?", re.I)
+_SPAN_ORDER = re.compile(r"\b(?:een|1)\s+maand\s+of\s+(\d{1,2}|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b", re.I)
+
+
+def _months(value: str) -> Optional[float]:
+    number = _number(value)
+    return None if number is None else float(number)
+
+
+def _duration_in_months(text: str, today: Optional[date] = None) -> Optional[float]:
+    """How many months something has played, from a start ("sinds juli") or a span ("2 wk",
+    "3-6 mnd", "een maand of vier"), when the text says so."""
+    order = _SPAN_ORDER.search(text)
+    if order:
+        return _months(order.group(1))
+    span = _SPAN.search(text)
+    if span:
+        comparison, first, last = span.group(1), span.group(2), span.group(3)
+        amount = _months(first)
+        if amount is None:
+            return None
+        if last and _months(last) is not None:
+            amount = (amount + _months(last)) / 2  # "3-6 mnd": the middle of the range
+        if re.search(r"we?e?k|wk", span.group(0), re.I):
+            amount /= 4.3
+        if comparison in ("<", "minder dan"):
+            amount -= 0.5
+        elif comparison in (">", "meer dan", "ruim"):
+            amount += 0.5
+        return amount
+    since = _SINCE.search(text)
+    if since:
+        today = today or date.today()
+        start = _START_MONTHS[since.group(1).lower()]
+        now = today.month + today.day / 31
+        return (now - start) % 12 or 0.1
+    return None
+
+
+def parse_duration(text: str, today: Optional[date] = None) -> Optional[str]:
     # "hij is negen jaar" is an age, not a duration.
-    return _first_category(_AGE_STATEMENT.sub(" ", text), _lexicon()["durations"])
+    text = _AGE_STATEMENT.sub(" ", text)
+    months = _duration_in_months(text, today)
+    if months is not None and not re.search(r"\b(?:jaar|jaren)\b", text, re.I):
+        return "kort" if months < 3 else "middel" if months < 6 else "lang"
+    return _first_category(text, _lexicon()["durations"])
 
 
 def parse_impact(text: str) -> Optional[str]:
@@ -204,9 +265,14 @@ def _clause_with(text: str, pattern: Pattern[str]) -> Optional[str]:
 _INTRODUCTION = re.compile(r"^\s*(?:ik ben|ik werk|wij zijn|we zijn|hier is|dit is)\b[^,.;:!?]*[,.;:!?]?", re.I)
 
 
+_LIVING_PLACE = re.compile(r"\b(?:wij|we|ik|hij|ze|zij|jullie)\s+(?:wonen|woon|woont)\s+(?:in|te)\s+[\w' -]+?(?=[,.;!?]|$| en | maar )",
+                           re.I)
+
+
 def describes_concern(text: str) -> bool:
     """A message that tells what the worry is (not just an age or a place). An introduction
     ("ik ben mentor op een school in Den Haag") is not the worry, even when it names a school."""
+    text = _LIVING_PLACE.sub(" ", text)  # "wij wonen in Leiden" says where, not what the worry is
     intro = _INTRODUCTION.match(text)
     worry_inside = intro and re.search(r"\b(?:die|dat|omdat|want|maar|sinds|heeft|is)\b", intro.group(0)[6:], re.I)
     rest = text if worry_inside else _INTRODUCTION.sub("", text)
@@ -238,12 +304,34 @@ def read_message(text: str, requested_slot: Optional[str] = None, describes: boo
         if impact:
             facts["impact"] = impact
     if describes or requested_slot in (None, "concern"):
-        # A professional's one-liner often names what was tried and did not help.
+        # A professional's one-liner often names what was tried and did not help, the help that
+        # is already there, what is asked for and how serious it is: none of it is asked again.
         tried_pattern = dict(_lexicon()["tried"])["not_enough"]
         clause = _clause_with(text, tried_pattern)
         if clause:
             facts["tried"] = clause
+        involved = _clause_with(text, _HELP_INVOLVED)
+        if involved:
+            facts["help_involved"] = involved
+        wish = _clause_with(text, _GOAL)
+        if wish:
+            facts["goal"] = wish
+        if describes and (has_severe_signs(text) or _SERIOUS_IMPACT.search(text)):
+            facts["impact"] = "groot"
     return facts
+
+
+# Help already involved, named in a first message ("POH 4 gesprekken", "loopt bij de psycholoog").
+_HELP_INVOLVED = re.compile(r"\b(?:poh|praktijkondersteuner|psycholoog|psychiater|wijkteam|jeugdteam|cjg|jgt|"
+                            r"schoolmaatschappelijk\w*|smw|ggz\w*|jeugdarts|ambulant\w*|begeleider|hulpverlener|"
+                            r"in behandeling|logopedie|fysiotherap\w*|kinderarts)\b", re.I)
+# What is asked for ("ouders willen verwijzing", "vraagt om hulp bij").
+_GOAL = re.compile(r"\b(?:wil(?:len)?|vraagt|vragen|verzoek|hulpvraag)\b.{0,30}\b(?:verwijzing|verwezen|hulp|onderzoek|"
+                   r"diagnostiek|behandeling|begeleiding|ondersteuning|aanmelding)\b", re.I)
+# Clearly much impact on daily life, in a first message ("weigert school", "slaapt niet").
+_SERIOUS_IMPACT = re.compile(r"\b(?:weigert (?:school|naar school)|schoolweigering|verzuimt (?:veel|structureel)|"
+                             r"komt (?:niet|nauwelijks) (?:meer )?(?:op school|naar school|buiten)|slaapt (?:bijna )?niet|"
+                             r"eet (?:bijna )?niet|functioneert (?:nauwelijks|niet)|zit thuis)\b", re.I)
 
 
 @lru_cache(maxsize=1)

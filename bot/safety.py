@@ -37,6 +37,17 @@ ROUTE_GROUPS = {
 }
 
 
+# Names the labelled sets use for a category the screen calls differently.
+CATEGORY_ALIASES = {"domestic_violence": "violence", "abuse": "violence", "exploitation": "violence",
+                    "grooming": "sexual_abuse", "honour_violence": "forced_marriage", "missing": "acute_danger"}
+
+
+def normal_category(category: str) -> str:
+    """The screen's category for a label in a safety set."""
+    category = CATEGORY_ALIASES.get(category, category)
+    return category if category in ROUTE_GROUPS else "unspecified"
+
+
 @dataclass(frozen=True)
 class SafetyHit:
     category: str
@@ -184,4 +195,55 @@ def route_group(categories: Sequence[str]) -> Optional[str]:
     for category in CATEGORY_PRIORITY:
         if category in categories:
             return ROUTE_GROUPS[category]
+    return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the screen concludes for one message: the hard route, a calm check, or nothing."""
+    level: Optional[str]  # "route", "check" or None
+    categories: List[str]
+
+
+def grade(matched: Sequence[str], cleared: bool, classifier_confidence: float,
+          semantic: Optional[Dict[str, Any]], thresholds: Dict[str, float]) -> Verdict:
+    """Combines the three readings of a message.
+
+    Certain (the route at once): a matcher hit; the trained classifier sure of danger; or the
+    semantic reading sure of danger. Uncertain (the check: "is someone in danger now?"): the
+    classifier or the semantic reading leaning towards danger. Danger words the matcher found
+    negated or harmless ("er wordt nooit geslagen") lower a reading by one grade."""
+    if matched:
+        return Verdict("route", list(matched))
+    semantic = semantic or {}
+    danger = float(semantic.get("danger", 0.0)) if semantic.get("available") else 0.0
+    guess = [semantic["category"]] if semantic.get("available") and semantic.get("category") in ROUTE_GROUPS else []
+    sure = classifier_confidence >= thresholds["classifier_route"] or danger >= thresholds["semantic_route"]
+    leaning = classifier_confidence >= thresholds["classifier_check"] or danger >= thresholds["semantic_check"]
+    if sure and not cleared:
+        return Verdict("route", guess or ["unspecified"])
+    if (sure or leaning) and not (cleared and not sure):
+        return Verdict("check", guess or ["unspecified"])
+    return Verdict(None, [])
+
+
+# --- crisis messages in other languages ---------------------------------------------------------
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LANGUAGE_WORDS = {
+    "tr": re.compile(r"(?-i:[ğışĞŞİ])|\b(?:beni|babam|annem|ölmek|istiyorum|dövüyor|yardım|kendimi|değil)\b", re.I),
+    "pl": re.compile(r"(?-i:[ąęłńśźżŁŚŻ])|\b(?:mnie|mój|moja|ojciec|matka|chcę|bije|pomocy|jestem|nie chcę)\b", re.I),
+    "en": re.compile(r"\b(?:my|me|i'm|i am|he|she|hits?|kill|want|die|help|the|and|dad|mom|mum|myself)\b", re.I),
+}
+_DUTCH = re.compile(r"\b(?:ik|mijn|mn|je|het|een|niet|dat|ze|hij|wil|is|en|van|de)\b", re.I)
+
+
+def other_language(text: str) -> Optional[str]:
+    """"en", "tr", "ar" or "pl" when a message is written in that language rather than Dutch."""
+    if _ARABIC.search(text):
+        return "ar"
+    dutch = len(_DUTCH.findall(text))
+    for language in ("tr", "pl", "en"):
+        found = len(_LANGUAGE_WORDS[language].findall(text))
+        if found >= 2 and found > dutch:
+            return language
     return None

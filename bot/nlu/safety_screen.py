@@ -1,14 +1,17 @@
-"""Rasa NLU component: the safety screen that no classifier miss can silence.
+"""Rasa NLU component: the graded safety screen that no classifier miss can silence.
 
-Runs last in the pipeline (after DIET and the FallbackClassifier). When the deterministic
-spaCy Matcher finds a safety signal, or the classifier ranks `signal_danger` first with enough
-confidence (and the matcher did not find its danger words negated or harmless), the message
-becomes intent `signal_danger` with confidence 1 and one
-`safety_category` entity per category found. A low-confidence `signal_danger` without a
-matcher hit is demoted to `nlu_fallback`, so the bot asks again instead of raising a false alarm.
+Runs last in the pipeline. Three readings of every message are combined (bot.safety.grade):
+the deterministic spaCy Matcher, the trained intent classifier (`signal_danger`), and the
+semantic reading of the sentence embedding (bot/nlu/semantic_reader.py). When the screen is
+certain the message becomes intent `signal_danger` with `safety_level: route` and one
+`safety_category` entity per category; when it is uncertain, the same intent with
+`safety_level: check`, so the bot gives the lines and asks calmly whether someone is in danger
+now. A `signal_danger` guess the screen does not support becomes `nlu_fallback`.
+If the encoder is away the matcher and classifier still screen, and the outage is logged.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -18,9 +21,11 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import analyse_text
+from bot.safety import analyse_text, grade
 
+logger = logging.getLogger(__name__)
 SAFETY_ENTITY = "safety_category"
+LEVEL_KEY = "safety_level"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -29,8 +34,12 @@ class SafetyScreen(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "intent": "signal_danger",
-            # The classifier alone raises the alarm from this confidence on.
-            "classifier_threshold": 0.9,
+            # The classifier alone gives the route from this confidence on, the check from the next.
+            "classifier_route": 0.97,
+            "classifier_check": 0.6,
+            # The semantic reading's probability of danger: the route from here, the check from the next.
+            "semantic_route": 0.95,
+            "semantic_check": 0.45,
             "fallback_intent": "nlu_fallback",
         }
 
@@ -52,25 +61,31 @@ class SafetyScreen(GraphComponent):
         if not text:
             return
         danger = self.config["intent"]
-        categories, cleared = analyse_text(text)
+        matched, cleared = analyse_text(text)
         ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
-        top = ranking[0] if ranking else (message.get(INTENT) or {})
-        classifier_alarm = (top.get("name") == danger and top.get("confidence", 0) >= self.config["classifier_threshold"]
-                            and not cleared)
-        # Which part fired, for the safety report and for debugging (no text is copied here).
-        message.set("safety_screen", {"matcher": categories, "matcher_cleared": cleared,
-                                      "classifier_alarm": classifier_alarm,
+        top = next((item for item in ranking if item.get("name") != self.config["fallback_intent"]),
+                   message.get(INTENT) or {})
+        # The fallback classifier may have put `nlu_fallback` first: the ranking below it counts.
+        classifier = float(top.get("confidence", 0.0)) if top.get("name") == danger else 0.0
+        semantic = message.get("semantic") or {}
+        if not semantic.get("available"):
+            # Never a silently weaker screen: the outage is logged (no text) and counted.
+            logger.warning("safety_screen.semantic_unavailable")
+        verdict = grade(matched, cleared, classifier, semantic, self.config)
+        # Which part fired, for the reports and for debugging (no text is copied here).
+        message.set("safety_screen", {"matcher": matched, "matcher_cleared": cleared,
                                       "classifier_top": top.get("name"),
-                                      "classifier_confidence": round(float(top.get("confidence", 0.0)), 4)},
-                    add_to_output=True)
-        if categories or classifier_alarm:
-            categories = categories or ["unspecified"]
+                                      "classifier_confidence": round(float(top.get("confidence", 0.0)), 4),
+                                      "semantic_danger": semantic.get("danger"),
+                                      "level": verdict.level}, add_to_output=True)
+        if verdict.level:
             message.set(INTENT, {"name": danger, "confidence": 1.0}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": danger, "confidence": 1.0}]
                         + [item for item in ranking if item.get("name") != danger], add_to_output=True)
             entities = [entity for entity in message.get(ENTITIES, []) if entity.get("entity") != SAFETY_ENTITY]
             entities += [{"entity": SAFETY_ENTITY, "value": category, "start": 0, "end": 0,
-                          "extractor": self.__class__.__name__} for category in categories]
+                          "extractor": self.__class__.__name__} for category in verdict.categories]
             message.set(ENTITIES, entities, add_to_output=True)
+            message.set(LEVEL_KEY, verdict.level, add_to_output=True)
         elif (message.get(INTENT) or {}).get("name") == danger:
             message.set(INTENT, {"name": self.config["fallback_intent"], "confidence": 1.0}, add_to_output=True)

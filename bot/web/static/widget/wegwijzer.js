@@ -29,8 +29,9 @@
     open: script.dataset.open === "true"
   };
   var STORE_KEY = "wegwijzer:" + config.server + ":" + config.mode;
-  var EMERGENCY = /(\b112\b|0800-2000|0800-0113|0800-0432|\b113\b)/g;
-  var URL_PATTERN = /(https?:\/\/[^\s<>"')]+[^\s<>"'.,;:!?)])/g;
+  var EMERGENCY = /(\b112\b|0800-2000|0800-0113|0800-0432|\b113\b(?!\.\w))/g;
+  // Full links, and bare Dutch web addresses ("113.nl", "www.opvoeden.nl"), which open as https.
+  var URL_PATTERN = /(https?:\/\/[^\s<>"')]+[^\s<>"'.,;:!?)]|(?<![@\w.-])(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.nl\b(?:\/[^\s<>"')]*[^\s<>"'.,;:!?)])?)/gi;
   var COPY_MARKERS = ["Voor uw eigen dossier", "Voor het leerlingdossier", "Samenvatting voor"];
   var ROLE_LABELS = { gp: "Huisartsenpraktijk", school: "School" };
 
@@ -68,7 +69,8 @@
     var fragment = document.createDocumentFragment();
     text.split(URL_PATTERN).forEach(function (part, index) {
       if (index % 2 === 1) {
-        var link = el("a", { href: part, target: "_blank", rel: "noopener noreferrer" }, part);
+        var href = /^https?:\/\//i.test(part) ? part : "https://" + part;
+        var link = el("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, part);
         fragment.appendChild(link);
         return;
       }

@@ -1,0 +1,185 @@
+"""Rasa NLU component: reads a message by its meaning, from the sentence embedding that
+`SentenceEncoderFeaturizer` stored on it (the message is encoded once, for every reader).
+
+- Safety: how likely the message signals danger to a child, and which kind, from a logistic
+  regression on the labelled safety sets and the NLU examples. `SafetyScreen` grades it.
+- Answers: what a typed answer means for each choice question (how much impact, how long, what
+  was tried and whether it helped, yes or no, school involved, who is asking), from the examples
+  in bot/knowledge/answer_examples.yml. The actions take the reading for the open question.
+
+The readings go into the parse data under `semantic` (numbers and labels only, never text).
+"""
+from __future__ import annotations
+
+import glob
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import numpy as np
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import encoder as sentence_encoder
+from bot.safety import normal_category
+
+logger = logging.getLogger(__name__)
+
+SEMANTIC_KEY = "semantic"
+EMBEDDING_KEY = "sentence_embedding"
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def _logistic(features: np.ndarray, labels: List[str], strength: float) -> Dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=strength, max_iter=2000, class_weight="balanced", random_state=2024)
+    model.fit(features, labels)
+    return {"classes": [str(label) for label in model.classes_], "coef": model.coef_.astype(np.float32),
+            "intercept": model.intercept_.astype(np.float32)}
+
+
+def _probabilities(model: Dict[str, Any], vector: np.ndarray) -> Dict[str, float]:
+    scores = model["coef"] @ vector + model["intercept"]
+    if len(model["classes"]) == 2:  # binary: one row of weights for the second class
+        second = 1.0 / (1.0 + np.exp(-scores[0]))
+        return {model["classes"][0]: float(1 - second), model["classes"][1]: float(second)}
+    scores = np.exp(scores - scores.max())
+    scores /= scores.sum()
+    return {label: float(value) for label, value in zip(model["classes"], scores)}
+
+
+def _read_sets(patterns: List[str]) -> Tuple[List[str], List[str], List[str]]:
+    """Harmful texts with their category, and harmless texts, from the labelled safety sets.
+    Short follow-ups (`after`) only mean danger after what came before: they are read in that
+    context by the actions, so they are not taught here as danger on their own."""
+    harmful, categories, harmless = [], [], []
+    for pattern in patterns:
+        for path in sorted(glob.glob(str(ROOT / pattern))):
+            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+            for item in data.get("harmful") or []:
+                if not item.get("after"):
+                    harmful.append(item["text"])
+                    categories.append(normal_category(item.get("category", "unspecified")))
+            harmless += [item["text"] for item in data.get("harmless") or []]
+    return harmful, categories, harmless
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SemanticReader(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "danger_intent": "signal_danger",
+            # Labelled safety sets the safety reading learns from (with the NLU examples).
+            "safety_sets": ["tests/data/safety_messages*.yml"],
+            "answer_examples": "bot/knowledge/answer_examples.yml",
+            "safety_strength": 64.0,
+            "answer_strength": 16.0,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 models: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+        self.config = config
+        self._storage = model_storage
+        self._resource = resource
+        self.models = models or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SemanticReader":
+        return cls(config, model_storage, resource)
+
+    # --- training ----------------------------------------------------------------------------
+    def train(self, training_data: TrainingData) -> Resource:
+        encoder = sentence_encoder.get_encoder()
+        encoder.check()
+        danger = self.config["danger_intent"]
+        examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
+        nlu_vectors = [self._vector(m) for m in examples]
+        missing = [i for i, v in enumerate(nlu_vectors) if v is None]
+        if missing:
+            encoded = encoder.encode_many([examples[i].get(TEXT) for i in missing])
+            for i, vector in zip(missing, encoded):
+                nlu_vectors[i] = vector
+        nlu_labels = ["danger" if m.get(INTENT) == danger else "safe" for m in examples]
+
+        harmful, categories, harmless = _read_sets(self.config["safety_sets"])
+        set_vectors = encoder.encode_many(harmful + harmless)
+        features = np.vstack([np.array(nlu_vectors), set_vectors])
+        labels = nlu_labels + ["danger"] * len(harmful) + ["safe"] * len(harmless)
+        self.models["safety"] = _logistic(features, labels, self.config["safety_strength"])
+        self.models["category"] = _logistic(set_vectors[: len(harmful)], categories, self.config["safety_strength"])
+
+        answers = yaml.safe_load((ROOT / self.config["answer_examples"]).read_text(encoding="utf-8")) or {}
+        for question, values in answers.items():
+            texts = [text for value, items in values.items() for text in items]
+            value_labels = [str(value) for value, items in values.items() for _ in items]
+            self.models[f"answer:{question}"] = _logistic(encoder.encode_many(texts), value_labels,
+                                                         self.config["answer_strength"])
+        self._persist()
+        return self._resource
+
+    def _persist(self) -> None:
+        with self._storage.write_to(self._resource) as directory:
+            arrays, meta = {}, {}
+            for name, model in self.models.items():
+                key = name.replace(":", "__")
+                arrays[f"{key}__coef"] = model["coef"]
+                arrays[f"{key}__intercept"] = model["intercept"]
+                meta[name] = {"key": key, "classes": model["classes"]}
+            np.savez(directory / "models.npz", **arrays)
+            (directory / "models.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SemanticReader":
+        models: Dict[str, Dict[str, Any]] = {}
+        try:
+            with model_storage.read_from(resource) as directory:
+                meta = yaml.safe_load((directory / "models.yml").read_text(encoding="utf-8"))
+                arrays = np.load(directory / "models.npz")
+                for name, info in meta.items():
+                    models[name] = {"classes": info["classes"], "coef": arrays[f"{info['key']}__coef"],
+                                    "intercept": arrays[f"{info['key']}__intercept"]}
+        except ValueError:
+            logger.warning("semantic_reader.not_trained")
+        return cls(config, model_storage, resource, models)
+
+    # --- reading -----------------------------------------------------------------------------
+    @staticmethod
+    def _vector(message: Message) -> Optional[np.ndarray]:
+        vector = message.get(EMBEDDING_KEY)
+        return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(TEXT):
+                message.set(SEMANTIC_KEY, self.read(message), add_to_output=True)
+        return messages
+
+    def read(self, message: Message) -> Dict[str, Any]:
+        vector = self._vector(message)
+        if vector is None or message.get("encoder_failed") or not self.models:
+            return {"available": False}
+        reading: Dict[str, Any] = {"available": True, "answers": {}}
+        safety = _probabilities(self.models["safety"], vector)
+        reading["danger"] = round(safety.get("danger", 0.0), 4)
+        category = _probabilities(self.models["category"], vector)
+        best = max(category, key=category.get)
+        reading["category"], reading["category_confidence"] = best, round(category[best], 4)
+        for name, model in self.models.items():
+            if name.startswith("answer:"):
+                scores = _probabilities(model, vector)
+                value = max(scores, key=scores.get)
+                reading["answers"][name.split(":", 1)[1]] = {"value": value, "confidence": round(scores[value], 4)}
+        return reading
