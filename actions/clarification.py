@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
 from actions.common import latest_entities, latest_intent, say, slot_values
-from bot import clarification, intake, text_checks
+from bot import clarification, intake, text_checks, texts
 
 PROBLEM_RESPONSES = {
     "too_long": "input_too_long",
@@ -59,6 +59,9 @@ class ValidateClarificationForm(Action):
         # 1. Safety first, always: the route now and the form stops; or the calm check, after
         # which the questions go on; or, just after a route, an answer in that context.
         outcome = safety.screen(dispatcher, tracker)
+        if outcome and outcome[0] == safety.CLEARED:
+            events += outcome[1]
+            outcome = None
         if outcome:
             kind, safety_events = outcome
             if kind == safety.ROUTE:
@@ -114,7 +117,10 @@ class ValidateClarificationForm(Action):
                 say(dispatcher, tracker, "skip_question")
                 unreadable = 0
             else:
-                say(dispatcher, tracker, PROBLEM_RESPONSES.get(turn.problem, "unreadable_answer"))
+                key = PROBLEM_RESPONSES.get(turn.problem, "unreadable_answer")
+                # The second time, the question comes in other words again, never "kies een knop".
+                again = f"{key}_again"
+                say(dispatcher, tracker, again if unreadable > 1 and again in texts.keys() else key)
         elif not turn.problem:
             unreadable = 0
 

@@ -42,13 +42,10 @@ def _text(tracker: Tracker) -> Text:
     return (tracker.latest_message or {}).get("text") or ""
 
 
-def yes_no(intent: Text, confidence: float, text: Text, semantic: Optional[Dict[Text, Any]] = None,
-           unsure_means_no: bool = False) -> Optional[bool]:
+def yes_no(intent: Text, confidence: float, text: Text, semantic: Optional[Dict[Text, Any]] = None) -> Optional[bool]:
     """A yes or no to a closed question, in any of its forms (bot/answers.py); None when it is
-    neither. For consent, not being sure is not consent."""
+    neither or the answer is unsure ("misschien"): then the question is asked again."""
     reading = answers.yes_no(text_checks.clean(text) if not text.startswith("/") else text, intent, confidence, semantic)
-    if reading == "unsure" and unsure_means_no:
-        return False
     return {"yes": True, "no": False}.get(reading or "")
 
 
@@ -121,6 +118,9 @@ class ValidateHandoffForm(Action):
         # Rasa rejects the form (and lets other rules answer) when a turn sets no slot; this form
         # handles every message itself, so each turn records what it was.
         events = await self.handle(dispatcher, tracker)
+        if tracker.get_slot("safety_check") and not any(
+                isinstance(event, dict) and event.get("name") == "safety_check" for event in events):
+            events = [SlotSet("safety_check", None)] + events  # passed by with a button: closed
         return [SlotSet("handoff_last_input", tracker.get_slot("requested_slot") or "start")] + events
 
     async def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -132,6 +132,8 @@ class ValidateHandoffForm(Action):
 
         # Safety first, at every step: the route now and nothing is sent; or the calm check.
         outcome = safety.screen(dispatcher, tracker)
+        if outcome and outcome[0] == safety.CLEARED:
+            outcome = None  # run() closes the check
         if outcome:
             kind, events = outcome
             if kind == safety.ROUTE:
@@ -152,8 +154,7 @@ class ValidateHandoffForm(Action):
             ask(dispatcher, tracker, requested, all_slots(tracker))
             return [SlotSet("requested_slot", requested)]
         if requested == "handoff_consent":
-            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text, _semantic(tracker),
-                                                            unsure_means_no=True))
+            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text, _semantic(tracker)))
         if requested == "handoff_check":
             return self.check(dispatcher, tracker, intent, confidence, text)
         return self.answer(dispatcher, tracker, requested, text, intent, confidence)

@@ -25,9 +25,12 @@ RESPONSES = {
     "veilig_thuis": ["safety_violence"],
     "all_lines": ["safety_all_lines"],
 }
+# A "no" to the check of at most this many words clears it ("nee hoor", "nee, nu niet").
+PLAIN_NO_WORDS = 4
 # What `screen` tells the form: the route was given (end the form), the check was asked (ask
-# nothing else now), or the check was answered "no" (ask the open question again).
-ROUTE, CHECK, RESUME = "route", "check", "resume"
+# nothing else now), the check was answered "no" (ask the open question again), or it was passed
+# by with a button of the open question (read the message as usual).
+ROUTE, CHECK, RESUME, CLEARED = "route", "check", "resume", "cleared"
 # "ik durf niet te bellen", "kan ik niet gewoon chatten?": the chat options.
 WANTS_CHAT = re.compile(r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
                         r"kan (?:niet|nie) bellen|niet bellen|wil (?:niet|nie) bellen)\b", re.I)
@@ -49,7 +52,11 @@ def _text(tracker: Tracker) -> Text:
 def escalate(dispatcher: CollectingDispatcher, tracker: Tracker,
              categories: Optional[List[Text]] = None) -> List[EventType]:
     """Gives the safety route for the latest message and remembers the categories."""
+    seen = list(tracker.get_slot("safety_categories") or [])
     categories = categories or categories_in(tracker)
+    if seen:
+        # A follow-up that raises a new signal keeps what was said before ("ze zeiden dat ik dan dood ben").
+        categories = sorted((set(categories) | set(seen)) - {"unspecified"}) or ["unspecified"]
     group = safety.route_group(categories)
     language = safety.other_language(_text(tracker))
     if language:
@@ -63,7 +70,6 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker,
     elif group == "veilig_thuis" and "suicide_prevention" in groups:
         say(dispatcher, tracker, "safety_suicide")
     say(dispatcher, tracker, "safety_after")
-    seen = list(tracker.get_slot("safety_categories") or [])
     ref, events = conversation_ref(tracker)
     indicators.record("safety", ref, role=tracker.get_slot("referrer_role"),
                       municipality=tracker.get_slot("municipality"), route=group)
@@ -103,10 +109,17 @@ def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple
     intent, confidence = latest_intent(tracker)
     pending_check = tracker.get_slot("safety_check")
     if pending_check:
+        if _text(tracker).startswith("/") and intent not in ("affirm", "deny", "signal_danger"):
+            # A button of the open question instead of an answer to the check: no danger was
+            # indicated, so the check is closed and the answer is read as usual.
+            return CLEARED, [SlotSet("safety_check", None)]
         if intent == "signal_danger" and level_of(tracker) == ROUTE:
-            return ROUTE, escalate(dispatcher, tracker)
+            found = [category for category in categories_in(tracker) + list(pending_check) if category != "unspecified"]
+            return ROUTE, escalate(dispatcher, tracker, sorted(set(found)) or ["unspecified"])
         reading = answers.yes_no(_text(tracker), intent, confidence, (tracker.latest_message or {}).get("semantic"))
-        if reading == "no":
+        # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
+        plain = len(re.findall(r"\w+", _text(tracker))) <= PLAIN_NO_WORDS and intent != "signal_danger"
+        if reading == "no" and (plain or _text(tracker).startswith("/")):
             say(dispatcher, tracker, "safety_check_clear")
             return RESUME, [SlotSet("safety_check", None)]
         # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.

@@ -42,7 +42,18 @@ class ActionAskCorrection(Action):
             return [FollowupAction("clarification_form")]  # nothing to correct yet (e.g. after a safety route)
         slots = slot_values(tracker)
         text = (tracker.latest_message or {}).get("text") or ""
-        turn = clarification.read_turn(slots, text, None, latest_entities(tracker))
+        named = field_from(tracker, ["duration", "impact"])
+        # "de duur klopt niet, het is al een jaar": when the message names how long or how much,
+        # it corrects that answer only ("een jaar" is not the child's age here).
+        named_answer = named in ("duration", "impact") and not text.startswith("/")
+        turn = clarification.read_turn(slots, "" if named_answer else text, None, latest_entities(tracker))
+        if named_answer:
+            # "de duur klopt niet, het is al een jaar", "eigenlijk heel veel last": read as that answer.
+            fixed = clarification.read_turn(slots, text, named, [], None,
+                                            (tracker.latest_message or {}).get("semantic"))
+            if named in fixed.updates and fixed.updates[named] != slots.get(named):
+                turn.updates[named] = fixed.updates[named]
+                turn.corrected.append(named)
         if turn.corrected:
             # "nee, ze is 12": apply it straight away and show the summary again.
             events = [SlotSet(name, value) for name, value in turn.updates.items() if name in turn.corrected

@@ -56,6 +56,12 @@ _MONTHS_OLD_EXPLICIT = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven
                                   r"|\b(?:baby|kindje|zoontje|dochtertje)\s+van\s+\S+\s+maanden\b", re.I)
 
 
+# "al een jaar", "sinds twee jaar", "een jaar geleden": how long, not how old.
+_SPAN_NOT_AGE = re.compile(r"\b(?:al|sinds|ruim|bijna|ongeveer|zo'n|langer dan|meer dan|minder dan|half|nu al|"
+                           r"al ruim|al bijna|al meer dan|afgelopen|laatste|na)\s*$")
+_AFTER_NOT_AGE = re.compile(r"\s*(?:geleden|lang|terug)\b")
+
+
 def _number(token: str) -> Optional[int]:
     token = token.lower()
     if token.isdigit():
@@ -73,7 +79,9 @@ def parse_age(text: str, asked: bool = False) -> Optional[int]:
         if _MONTHS_OLD.search(lowered) or "baby" in lowered or "pasgeboren" in lowered:
             return 0
     for pattern, offset in _AGE_PATTERNS:
-        match = pattern.search(lowered)
+        match = next((found for found in pattern.finditer(lowered)
+                      if not (offset == 0 and _SPAN_NOT_AGE.search(lowered[:found.start()])
+                              or _AFTER_NOT_AGE.match(lowered[found.end():]))), None)
         if match:
             value = next(group for group in match.groups() if group)
             number = _number(value)

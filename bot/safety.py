@@ -209,19 +209,27 @@ def grade(matched: Sequence[str], cleared: bool, classifier_confidence: float,
           semantic: Optional[Dict[str, Any]], thresholds: Dict[str, float]) -> Verdict:
     """Combines the three readings of a message.
 
-    Certain (the route at once): a matcher hit; the trained classifier sure of danger; or the
-    semantic reading sure of danger. Uncertain (the check: "is someone in danger now?"): the
-    classifier or the semantic reading leaning towards danger. Danger words the matcher found
-    negated or harmless ("er wordt nooit geslagen") lower a reading by one grade."""
-    if matched:
-        return Verdict("route", list(matched))
+    Certain (the route at once): a matcher hit, the trained classifier sure of danger, or the
+    semantic reading sure of danger; but when the semantic reading finds the message plainly
+    harmless ("ik vermoord mn broertje als hij aan mn ps5 zit haha"), a matcher or classifier hit
+    becomes the check instead. Uncertain (the check: "is someone in danger now?"): the classifier
+    or the semantic reading leaning towards danger. Danger words the matcher found negated or
+    harmless ("er wordt nooit geslagen") lower a reading by one grade. The check and the route
+    always show the lines; a category the semantic reading is unsure of gives all of them."""
     semantic = semantic or {}
-    danger = float(semantic.get("danger", 0.0)) if semantic.get("available") else 0.0
-    guess = [semantic["category"]] if semantic.get("available") and semantic.get("category") in ROUTE_GROUPS else []
+    available = bool(semantic.get("available"))
+    danger = float(semantic.get("danger", 0.0)) if available else 0.0
+    guess = []
+    if available and semantic.get("category") in ROUTE_GROUPS and \
+            float(semantic.get("category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5):
+        guess = [semantic["category"]]
+    plainly_harmless = available and danger < thresholds.get("semantic_floor", 0.0)
+    if matched:
+        return Verdict("check" if plainly_harmless else "route", list(matched))
     sure = classifier_confidence >= thresholds["classifier_route"] or danger >= thresholds["semantic_route"]
     leaning = classifier_confidence >= thresholds["classifier_check"] or danger >= thresholds["semantic_check"]
     if sure and not cleared:
-        return Verdict("route", guess or ["unspecified"])
+        return Verdict("check" if plainly_harmless else "route", guess or ["unspecified"])
     if (sure or leaning) and not (cleared and not sure):
         return Verdict("check", guess or ["unspecified"])
     return Verdict(None, [])

@@ -23,3 +23,8 @@ def render(key: str, role: Optional[str] = None, **values: Any) -> Dict[str, Any
     if chosen.get("buttons"):
         message["buttons"] = [dict(button) for button in chosen["buttons"]]
     return message
+
+
+def keys() -> set:
+    """Every text key in bot/knowledge/texts.yml."""
+    return set(knowledge.load("texts"))

@@ -75,7 +75,7 @@ def _openings(keys: List[str]) -> List[str]:
 
 
 ROUTE_KEYS = ["safety_acute", "safety_violence", "safety_suicide", "safety_all_lines", "safety_followup",
-              "safety_other_language"]
+              "safety_followup_suicide_prevention", "safety_chat", "safety_other_language"]
 CHECK_KEYS = ["safety_check"]
 
 

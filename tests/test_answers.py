@@ -8,7 +8,7 @@ import pytest
 
 from bot import answers, clarification, intake, safety
 
-THRESHOLDS = {"classifier_route": 0.97, "classifier_check": 0.6, "semantic_route": 0.95, "semantic_check": 0.45}
+THRESHOLDS = {"classifier_route": 0.97, "classifier_check": 0.6, "semantic_route": 0.8, "semantic_check": 0.5, "semantic_floor": 0.2, "category_confidence": 0.5}
 
 
 @pytest.mark.parametrize("typed,value", [
@@ -91,9 +91,21 @@ def test_a_matcher_hit_is_the_route():
 
 
 def test_a_sure_semantic_reading_is_the_route_with_its_category():
-    semantic = {"available": True, "danger": 0.97, "category": "suicide"}
+    semantic = {"available": True, "danger": 0.97, "category": "suicide", "category_confidence": 0.8}
     verdict = safety.grade([], False, 0.1, semantic, THRESHOLDS)
     assert verdict.level == "route" and verdict.categories == ["suicide"]
+
+
+def test_an_unsure_category_gives_every_line():
+    semantic = {"available": True, "danger": 0.97, "category": "suicide", "category_confidence": 0.3}
+    assert safety.grade([], False, 0.1, semantic, THRESHOLDS).categories == ["unspecified"]
+
+
+def test_a_hit_on_a_plainly_harmless_message_is_the_check_not_the_route():
+    joke = {"available": True, "danger": 0.05, "category": "violence", "category_confidence": 0.9}
+    assert safety.grade(["violence"], False, 0.0, joke, THRESHOLDS).level == "check"
+    assert safety.grade([], False, 0.99, joke, THRESHOLDS).level == "check"
+    assert safety.grade(["violence"], False, 0.0, {"available": False}, THRESHOLDS).level == "route"
 
 
 def test_a_leaning_reading_is_the_check_and_a_low_one_nothing():

@@ -13,7 +13,7 @@ from bot import texts
 from tests.conftest import stored_handoff
 
 # What a reply must never say to someone who answered in their own words.
-NOT_UNDERSTOOD = ("Kies een knop", "begreep", "sla deze vraag over", "Dat kan ik niet lezen", "herken ik niet")
+NOT_UNDERSTOOD = ("Kies een knop", "begreep", "sla deze vraag over", "nog niet duidelijk", "Dat kan ik niet lezen", "herken ik niet")
 
 # The typed answer per question, per role: (text key of the question, answer).
 TYPED: Dict[str, List[Tuple[str, str]]] = {
@@ -171,3 +171,16 @@ def test_every_button_on_the_way_works_when_clicked(bot, role):
             if not reply.strip() or any(phrase in reply for phrase in NOT_UNDERSTOOD):
                 failures.append((button["title"], button["payload"], reply[:200]))
     assert not failures, failures
+
+
+def test_a_correction_typed_at_the_summary_is_applied(bot):
+    sender = bot.new_sender()
+    for message in ["hallo", '/inform_role{"role":"parent"}', "9", "Leiden", "hij heeft vaak driftbuien",
+                    '/inform{"duration":"kort"}', '/inform{"impact":"weinig"}', "niks nog", "geen", "oma",
+                    "dat het rustiger wordt"]:
+        reply = bot.say(sender, message)
+    assert "Klopt dit?" in reply and "9 jaar" in reply
+    reply = bot.say(sender, "nee hij is 10")
+    assert "10 jaar" in reply and "Klopt dit?" in reply
+    reply = bot.say(sender, "de duur klopt niet, het is al een jaar")
+    assert "een half jaar of langer" in reply and "Klopt dit?" in reply

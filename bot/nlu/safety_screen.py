@@ -38,8 +38,13 @@ class SafetyScreen(GraphComponent):
             "classifier_route": 0.97,
             "classifier_check": 0.6,
             # The semantic reading's probability of danger: the route from here, the check from the next.
-            "semantic_route": 0.95,
-            "semantic_check": 0.45,
+            "semantic_route": 0.8,
+            "semantic_check": 0.5,
+            # Below this the semantic reading finds a message plainly harmless: a matcher or
+            # classifier hit then gives the check, not the route.
+            "semantic_floor": 0.2,
+            # The semantic category is used from this confidence; below it the route names every line.
+            "category_confidence": 0.5,
             "fallback_intent": "nlu_fallback",
         }
 

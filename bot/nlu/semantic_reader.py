@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import pickle
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -36,12 +37,19 @@ EMBEDDING_KEY = "sentence_embedding"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def _logistic(features: np.ndarray, labels: List[str], strength: float) -> Dict[str, Any]:
+def _char_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True,
+                           dtype=np.float32)
+
+
+def _logistic(features: Any, labels: List[str], strength: float) -> Dict[str, Any]:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=strength, max_iter=2000, class_weight="balanced", random_state=2024)
     model.fit(features, labels)
-    return {"classes": [str(label) for label in model.classes_], "coef": model.coef_.astype(np.float32),
+    return {"classes": [str(label) for label in model.classes_], "coef": np.asarray(model.coef_, dtype=np.float32),
             "intercept": model.intercept_.astype(np.float32)}
 
 
@@ -81,15 +89,17 @@ class SemanticReader(GraphComponent):
             "safety_sets": ["tests/data/safety_messages*.yml"],
             "answer_examples": "bot/knowledge/answer_examples.yml",
             "safety_strength": 64.0,
+            "chars_strength": 8.0,
             "answer_strength": 16.0,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 models: Optional[Dict[str, Dict[str, Any]]] = None) -> None:
+                 models: Optional[Dict[str, Dict[str, Any]]] = None, vectorizer: Any = None) -> None:
         self.config = config
         self._storage = model_storage
         self._resource = resource
         self.models = models or {}
+        self.vectorizer = vectorizer
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -115,6 +125,11 @@ class SemanticReader(GraphComponent):
         features = np.vstack([np.array(nlu_vectors), set_vectors])
         labels = nlu_labels + ["danger"] * len(harmful) + ["safe"] * len(harmless)
         self.models["safety"] = _logistic(features, labels, self.config["safety_strength"])
+        # Beside the meaning, the letters: character n-grams on the same examples catch slang,
+        # dialect and spelling the encoder reads less well; the two probabilities are averaged.
+        texts = [m.get(TEXT) for m in examples] + harmful + harmless
+        self.vectorizer = _char_vectorizer().fit(texts)
+        self.models["safety_chars"] = _logistic(self.vectorizer.transform(texts), labels, self.config["chars_strength"])
         self.models["category"] = _logistic(set_vectors[: len(harmful)], categories, self.config["safety_strength"])
 
         answers = yaml.safe_load((ROOT / self.config["answer_examples"]).read_text(encoding="utf-8")) or {}
@@ -135,12 +150,16 @@ class SemanticReader(GraphComponent):
                 arrays[f"{key}__intercept"] = model["intercept"]
                 meta[name] = {"key": key, "classes": model["classes"]}
             np.savez(directory / "models.npz", **arrays)
+            if self.vectorizer is not None:
+                with open(directory / "chars.pkl", "wb") as handle:
+                    pickle.dump(self.vectorizer, handle)
             (directory / "models.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "SemanticReader":
         models: Dict[str, Dict[str, Any]] = {}
+        vectorizer = None
         try:
             with model_storage.read_from(resource) as directory:
                 meta = yaml.safe_load((directory / "models.yml").read_text(encoding="utf-8"))
@@ -148,9 +167,13 @@ class SemanticReader(GraphComponent):
                 for name, info in meta.items():
                     models[name] = {"classes": info["classes"], "coef": arrays[f"{info['key']}__coef"],
                                     "intercept": arrays[f"{info['key']}__intercept"]}
+                chars = directory / "chars.pkl"
+                if chars.exists():
+                    with open(chars, "rb") as handle:
+                        vectorizer = pickle.load(handle)  # written by our own training, in the model archive
         except ValueError:
             logger.warning("semantic_reader.not_trained")
-        return cls(config, model_storage, resource, models)
+        return cls(config, model_storage, resource, models, vectorizer)
 
     # --- reading -----------------------------------------------------------------------------
     @staticmethod
@@ -172,8 +195,11 @@ class SemanticReader(GraphComponent):
         if vector is None or message.get("encoder_failed") or not self.models:
             return {"available": False}
         reading: Dict[str, Any] = {"available": True, "answers": {}}
-        safety = _probabilities(self.models["safety"], vector)
-        reading["danger"] = round(safety.get("danger", 0.0), 4)
+        danger = _probabilities(self.models["safety"], vector).get("danger", 0.0)
+        if self.vectorizer is not None and "safety_chars" in self.models:
+            letters = np.asarray(self.vectorizer.transform([message.get(TEXT)]).todense()).reshape(-1)
+            danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
+        reading["danger"] = round(float(danger), 4)
         category = _probabilities(self.models["category"], vector)
         best = max(category, key=category.get)
         reading["category"], reading["category_confidence"] = best, round(category[best], 4)

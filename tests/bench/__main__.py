@@ -82,8 +82,19 @@ def measure(name: str, target, scripts: List[List[str]], args: argparse.Namespac
     result["breakdown_alone"] = load.breakdown(alone, _events(target.url, target.token, alone.senders))
     recorder = profile.start(target.pids(), work / name) if args.profile else None
     cpu_before = {process: cpu_seconds(pid) for process, pid in target.pids().items()}
+    encoder_before = _encoder_stats(target)
     run = load.drive(target.url, scripts, args.conversations, args.turns, think=args.think)
     cpu_after = {process: cpu_seconds(pid) for process, pid in target.pids().items()}
+    encoder_after = _encoder_stats(target)
+    if encoder_after:
+        # Lookups per message: the featurizer asks once; the readers reuse the vector on the message.
+        # Repeated texts are answered from the cache, so the engine itself may run less than once.
+        messages = max(1, len(run.messages))
+        lookups = {key: encoder_after.get(key, 0) - (encoder_before or {}).get(key, 0)
+                   for key in ("computed", "cache_hits", "failures", "restarts")}
+        result["encoder"] = {**lookups, "lookups_per_message": round((lookups["computed"] + lookups["cache_hits"]) / messages, 2),
+                             "engine_runs_per_message": round(lookups["computed"] / messages, 2)}
+        print(f"[{name}] encoder: {json.dumps(result['encoder'])}", flush=True)
     result["profile"] = profile.stop(recorder) if recorder else None
     result["load"] = load.stats(run)
     # CPU per message bounds the throughput: Rasa answers on one event loop.
@@ -101,6 +112,14 @@ def measure(name: str, target, scripts: List[List[str]], args: argparse.Namespac
     result["peak_rss_mb"] = {process: peak_rss_mb(pid) for process, pid in target.pids().items()}
     result["alive_after_run"] = target.alive()
     return result
+
+
+def _encoder_stats(target: Any) -> Optional[Dict[str, Any]]:
+    path = getattr(target, "encoder_stats", None)
+    try:
+        return json.loads(path.read_text()) if path and path.exists() else None
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: Optional[List[str]] = None) -> int:

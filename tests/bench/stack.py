@@ -73,7 +73,9 @@ class FullStack(Servers):
 
     def __init__(self, work: Path) -> None:
         tracker = f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{work / "tracker.db"}"\n'
-        super().__init__(work, tracker, {})
+        # The sentence encoder writes how often it ran (bot/encoder.py): once per message at most.
+        self.encoder_stats = work / "encoder_stats.json"
+        super().__init__(work, tracker, {"WEGWIJZER_ENCODER_STATS": str(self.encoder_stats)})
         self.token = secrets.token_hex(24)  # hex: a leading "-" would read as an option
         self.web_port: Optional[int] = None
         self.notes: List[str] = []
