@@ -130,11 +130,18 @@ def test_typed_answers_reach_the_advice_and_a_confirmed_handoff(bot, role):
 
 
 # --- every button the bot shows works when clicked ------------------------------------------------
-def _click_path(bot, role: str) -> List[Tuple[List[str], List[Dict[str, str]]]]:
+SEVERE = ('/affirm', '/inform{"impact":"groot"}', '/inform{"duration":"lang"}')
+MILD = ('/affirm', '/inform{"impact":"weinig"}', '/inform{"duration":"kort"}')
+
+
+MILD_ANSWERS = {"ask_concern": "hij heeft soms driftbuien als hij moet stoppen met spelen",
+                "ask_tried": "nog niks eigenlijk", "ask_help_involved": "geen", "ask_goal": "wat meer rust thuis"}
+
+
+def _click_path(bot, role: str, preferred_payloads=SEVERE,
+                overrides: Optional[Dict[str, str]] = None) -> List[Tuple[List[str], List[Dict[str, str]]]]:
     """Goes through a conversation for ``role`` clicking the first fitting button (typing where
     there is none) and collects (messages so far, buttons shown) at each step."""
-    from tests.conftest import Bot  # noqa: F401 - the fixture's client
-
     sender = bot.new_sender()
     messages: List[str] = ["hallo"]
     parts = bot.send(sender, "hallo")
@@ -144,14 +151,16 @@ def _click_path(bot, role: str) -> List[Tuple[List[str], List[Dict[str, str]]]]:
         text = "\n".join(part.get("text", "") for part in parts)
         if buttons:
             seen.append((list(messages), buttons))
-            preferred = [b for b in buttons if b["payload"] in ('/affirm', '/inform{"impact":"groot"}',
-                                                                '/inform{"duration":"lang"}')
+            preferred = [b for b in buttons if b["payload"] in preferred_payloads
                          or b["payload"] == f'/inform_role{{"role":"{role}"}}']
             message = (preferred or buttons)[0]["payload"]
             if "cijfer van 1" in text:
                 break
         else:
             message = _answer_for(text, role)
+            for key, answer in (overrides or {}).items():
+                if any(opening in text for opening in _opening(key, role)):
+                    message = answer
             if message is None:
                 break
         messages.append(message)
@@ -159,18 +168,34 @@ def _click_path(bot, role: str) -> List[Tuple[List[str], List[Dict[str, str]]]]:
     return seen
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_button_on_the_way_works_when_clicked(bot, role):
+def _click_all(bot, path, depth: int) -> List[Tuple[str, str, str]]:
+    """Clicks every button of ``path`` in a fresh conversation each; ``depth`` 2 also clicks the
+    buttons those clicks show (the parts to correct, for example)."""
     failures = []
-    for prefix, buttons in _click_path(bot, role):
+    for prefix, buttons in path:
         for button in buttons:
             sender = bot.new_sender()
             for message in prefix:
                 bot.send(sender, message)
-            reply = bot.say(sender, button["payload"])
+            parts = bot.send(sender, button["payload"])
+            reply = "\n".join(part.get("text", "") for part in parts)
             if not reply.strip() or any(phrase in reply for phrase in NOT_UNDERSTOOD):
                 failures.append((button["title"], button["payload"], reply[:200]))
-    assert not failures, failures
+            nested = [b for part in parts for b in part.get("buttons", [])]
+            if depth > 1 and nested and button["payload"] not in ("/affirm",) and "cijfer van 1" not in reply:
+                failures += _click_all(bot, [(prefix + [button["payload"]], nested)], depth - 1)
+    return failures
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_button_on_the_way_works_when_clicked(bot, role):
+    assert not _click_all(bot, _click_path(bot, role), depth=1)
+
+
+def test_every_button_on_a_light_route_and_in_the_corrections_works_when_clicked(bot):
+    path = _click_path(bot, "parent", MILD, MILD_ANSWERS)
+    assert any(b["title"] == "Nee, dit is genoeg" for _, buttons in path for b in buttons)  # the lighter route
+    assert not _click_all(bot, path, depth=2)
 
 
 def test_a_correction_typed_at_the_summary_is_applied(bot):
@@ -183,4 +208,4 @@ def test_a_correction_typed_at_the_summary_is_applied(bot):
     reply = bot.say(sender, "nee hij is 10")
     assert "10 jaar" in reply and "Klopt dit?" in reply
     reply = bot.say(sender, "de duur klopt niet, het is al een jaar")
-    assert "een half jaar of langer" in reply and "Klopt dit?" in reply
+    assert "een half jaar of langer" in reply and "10 jaar" in reply and "Klopt dit?" in reply
