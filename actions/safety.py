@@ -27,6 +27,9 @@ RESPONSES = {
 }
 # A "no" to the check of at most this many words clears it ("nee hoor", "nee, nu niet").
 PLAIN_NO_WORDS = 4
+# Below this semantic danger an answer to an open question passes the check by ("ouders betrokken
+# en steunend"); an answer that leans towards danger gives the route.
+PASS_BY_BELOW = 0.35
 # What `screen` tells the form: the route was given (end the form), the check was asked (ask
 # nothing else now), the check was answered "no" (ask the open question again), or it was passed
 # by with a button of the open question (read the message as usual).
@@ -122,6 +125,10 @@ def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple
         if reading == "no" and (plain or _text(tracker).startswith("/")):
             say(dispatcher, tracker, "safety_check_clear")
             return RESUME, [SlotSet("safety_check", None)]
+        if reading != "yes" and intent != "signal_danger" and _answers_the_open_question(tracker):
+            # Passed by with an answer to the open question ("een half jaar"): no danger was
+            # indicated, so the check is closed and the answer is read as usual.
+            return CLEARED, [SlotSet("safety_check", None)]
         # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
         found = categories_in(tracker) if intent == "signal_danger" else []
         chosen = [category for category in found if category != "unspecified"] or list(pending_check)
@@ -135,6 +142,24 @@ def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple
     if tracker.get_slot("safety_pending"):
         return ROUTE, follow_up(dispatcher, tracker)
     return None
+
+
+def _answers_the_open_question(tracker: Tracker) -> bool:
+    """Whether the message reads as an answer to the question that was open when the check came:
+    a value for a closed question, or, for an open one, words the semantic reading finds plainly
+    harmless."""
+    from actions.common import slot_values
+    from bot import clarification, intake
+
+    requested = tracker.get_slot("requested_slot")
+    if not requested or requested not in clarification.QUESTION_ORDER:
+        return False
+    semantic = (tracker.latest_message or {}).get("semantic") or {}
+    if requested in intake.FREE_TEXT_SLOTS:
+        return bool(semantic.get("available")) and float(semantic.get("danger", 1.0)) < PASS_BY_BELOW
+    turn = clarification.read_turn(slot_values(tracker), _text(tracker), requested, latest_entities(tracker),
+                                   None, semantic)
+    return requested in turn.updates and turn.problem is None
 
 
 def lines_for(tracker: Tracker) -> Text:

@@ -8,7 +8,7 @@ import pytest
 
 from bot import answers, clarification, intake, safety
 
-THRESHOLDS = {"classifier_route": 0.97, "classifier_check": 0.6, "semantic_route": 0.8, "semantic_check": 0.5, "semantic_floor": 0.2, "category_confidence": 0.5}
+THRESHOLDS = {"classifier_route": 0.97, "classifier_check": 0.6, "semantic_route": 0.9, "semantic_check": 0.5, "semantic_floor": 0.2, "category_confidence": 0.5}
 
 
 @pytest.mark.parametrize("typed,value", [

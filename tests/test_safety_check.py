@@ -77,3 +77,11 @@ def test_a_crisis_in_english_gets_a_fixed_english_text_with_the_lines():
         "my dad hits me when he is drunk", "signal_danger", PARENT, "concern", "route", ["violence"]))
     assert texts.render("safety_other_language", "en")["text"] in said
     assert any("0800-2000" in text for text in said)
+
+
+def test_an_answer_to_the_open_question_passes_the_check_by():
+    pending = {**PARENT, "duration": None, "safety_check": ["unspecified"]}
+    said, events = run(ValidateClarificationForm(), _tracker("een half jaar", "inform", pending, "duration"))
+    slots = slot_events(events)
+    assert slots["safety_check"] is None and slots["duration"] == "lang"
+    assert not any("0800-2000" in text for text in said)

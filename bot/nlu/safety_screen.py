@@ -38,7 +38,7 @@ class SafetyScreen(GraphComponent):
             "classifier_route": 0.97,
             "classifier_check": 0.6,
             # The semantic reading's probability of danger: the route from here, the check from the next.
-            "semantic_route": 0.8,
+            "semantic_route": 0.9,
             "semantic_check": 0.5,
             # Below this the semantic reading finds a message plainly harmless: a matcher or
             # classifier hit then gives the check, not the route.

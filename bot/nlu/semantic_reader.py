@@ -197,8 +197,13 @@ class SemanticReader(GraphComponent):
         reading: Dict[str, Any] = {"available": True, "answers": {}}
         danger = _probabilities(self.models["safety"], vector).get("danger", 0.0)
         if self.vectorizer is not None and "safety_chars" in self.models:
-            letters = np.asarray(self.vectorizer.transform([message.get(TEXT)]).todense()).reshape(-1)
-            danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
+            # Sparse: a message has a few hundred of the n-grams, the vocabulary tens of thousands.
+            letters = self.vectorizer.transform([message.get(TEXT)])
+            model = self.models["safety_chars"]
+            score = float(letters.dot(model["coef"][0])[0] + model["intercept"][0])
+            second = 1.0 / (1.0 + np.exp(-score))  # probability of the second class ("safe")
+            chars = dict(zip(model["classes"], (1.0 - second, second)))
+            danger = (danger + chars.get("danger", 0.0)) / 2
         reading["danger"] = round(float(danger), 4)
         category = _probabilities(self.models["category"], vector)
         best = max(category, key=category.get)
