@@ -11,7 +11,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
-from actions.common import latest_entities, latest_intent, say, slot_values
+from actions.common import latest_entities, latest_intent, latest_semantic, latest_text, say, slot_values
 from bot import clarification, intake, text_checks, texts
 
 PROBLEM_RESPONSES = {
@@ -31,11 +31,6 @@ PROBLEM_RESPONSES = {
 INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
 
 
-def _semantic(tracker: Tracker) -> Dict[Text, Any]:
-    """The semantic reading of the latest message (bot/nlu/semantic_reader.py)."""
-    return (tracker.latest_message or {}).get("semantic") or {}
-
-
 def _end_form(reason: Text) -> List[EventType]:
     return [SlotSet("last_input", reason), SlotSet("requested_slot", None), ActiveLoop(None)]
 
@@ -51,7 +46,7 @@ class ValidateClarificationForm(Action):
             events.append(SlotSet("intro_shown", True))
 
         intent, confidence = latest_intent(tracker)
-        text = (tracker.latest_message or {}).get("text") or ""
+        text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
         if tracker.active_loop.get("name") != "clarification_form":
             requested = None  # activation: the message that started the form
@@ -70,7 +65,7 @@ class ValidateClarificationForm(Action):
                 # The message may also answer the open question ("heel veel, ze eet niks meer"):
                 # keep that answer, and ask the next question after the check.
                 turn = clarification.read_turn(slot_values(tracker), text, requested, latest_entities(tracker),
-                                               intent, _semantic(tracker))
+                                               intent, latest_semantic(tracker))
                 updates = {} if turn.problem else dict(turn.updates)
                 next_slot = clarification.next_question({**slot_values(tracker), **updates})
                 return events + safety_events + [SlotSet(name, value) for name, value in updates.items()] + [
@@ -93,7 +88,7 @@ class ValidateClarificationForm(Action):
 
         # 3. An answer (possibly with more facts, or a correction of an earlier answer).
         slots = slot_values(tracker)
-        turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent, _semantic(tracker))
+        turn = clarification.read_turn(slots, text, requested, latest_entities(tracker), intent, latest_semantic(tracker))
         updates = dict(turn.updates)
         # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
         unreadable_input = turn.problem in INPUT_PROBLEMS

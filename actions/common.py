@@ -26,6 +26,15 @@ def latest_entities(tracker: Tracker) -> List[Dict[Text, Any]]:
     return list((tracker.latest_message or {}).get("entities") or [])
 
 
+def latest_text(tracker: Tracker) -> Text:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_semantic(tracker: Tracker) -> Dict[Text, Any]:
+    """The reading by meaning of the latest message (bot/nlu/semantic_reader.py), or {}."""
+    return (tracker.latest_message or {}).get("semantic") or {}
+
+
 def conversation_ref(tracker: Tracker) -> Tuple[Text, List[SlotSet]]:
     """A random reference for anonymised indicators; never the sender id."""
     ref = tracker.get_slot("conversation_ref")

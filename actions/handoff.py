@@ -17,7 +17,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
-from actions.common import CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, say, team_for
+from actions.common import (CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, latest_semantic,
+                            latest_text, say, team_for)
 from actions.triage import field_buttons, field_from, summary_text
 from bot import answers, clarification, config, indicators, intake, regions, text_checks, texts
 from bot.handoff import consent as consent_rules
@@ -38,19 +39,12 @@ NOT_APPLICABLE = re.compile(r"^(nvt|n\.v\.t\.?|niet van toepassing)|\b(gaat|zit|
 MAX_SCHOOL_CHARS = 300
 
 
-def _text(tracker: Tracker) -> Text:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
 def yes_no(intent: Text, confidence: float, text: Text, semantic: Optional[Dict[Text, Any]] = None) -> Optional[bool]:
     """A yes or no to a closed question, in any of its forms (bot/answers.py); None when it is
     neither or the answer is unsure ("misschien"): then the question is asked again."""
     reading = answers.yes_no(text_checks.clean(text) if not text.startswith("/") else text, intent, confidence, semantic)
     return {"yes": True, "no": False}.get(reading or "")
 
-
-def _semantic(tracker: Tracker) -> Dict[Text, Any]:
-    return (tracker.latest_message or {}).get("semantic") or {}
 
 
 def all_slots(tracker: Tracker, updates: Optional[Dict[Text, Any]] = None) -> Dict[Text, Any]:
@@ -118,29 +112,31 @@ class ValidateHandoffForm(Action):
         # Rasa rejects the form (and lets other rules answer) when a turn sets no slot; this form
         # handles every message itself, so each turn records what it was.
         events = await self.handle(dispatcher, tracker)
-        if tracker.get_slot("safety_check") and not any(
-                isinstance(event, dict) and event.get("name") == "safety_check" for event in events):
-            events = [SlotSet("safety_check", None)] + events  # passed by with a button: closed
         return [SlotSet("handoff_last_input", tracker.get_slot("requested_slot") or "start")] + events
 
     async def handle(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
         intent, confidence = latest_intent(tracker)
-        text = _text(tracker)
+        text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
         if tracker.active_loop.get("name") != "handoff_form":
             requested = None  # the message that started the form
 
         # Safety first, at every step: the route now and nothing is sent; or the calm check.
         outcome = safety.screen(dispatcher, tracker)
-        if outcome and outcome[0] == safety.CLEARED:
-            outcome = None  # run() closes the check
-        if outcome:
+        if outcome and outcome[0] != safety.CLEARED:
             kind, events = outcome
             if kind == safety.ROUTE:
                 return events + end("interrupted")
             if kind == safety.RESUME and requested:
                 ask(dispatcher, tracker, requested, all_slots(tracker))
             return events + [SlotSet("requested_slot", requested)] if requested else events + self.start(dispatcher, tracker)
+        # A check passed by with an answer to the open question: closed, and the answer read as usual.
+        cleared = outcome[1] if outcome else []
+        return cleared + await self.respond(dispatcher, tracker, intent, confidence, text, requested)
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text, confidence: float,
+                      text: Text, requested: Optional[Text]) -> List[EventType]:
+        """The message as an answer, a stop or a side question at the step ``requested``."""
         if requested is None:
             return self.start(dispatcher, tracker)
         if intent == "stop_conversation" and text_checks.means_stop(
@@ -154,7 +150,7 @@ class ValidateHandoffForm(Action):
             ask(dispatcher, tracker, requested, all_slots(tracker))
             return [SlotSet("requested_slot", requested)]
         if requested == "handoff_consent":
-            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text, _semantic(tracker)))
+            return self.consent(dispatcher, tracker, yes_no(intent, confidence, text, latest_semantic(tracker)))
         if requested == "handoff_check":
             return self.check(dispatcher, tracker, intent, confidence, text)
         return self.answer(dispatcher, tracker, requested, text, intent, confidence)
@@ -243,10 +239,10 @@ class ValidateHandoffForm(Action):
                 return clicked, None
             if NOT_APPLICABLE.search(lowered):
                 return "nvt", None
-            answer = yes_no(intent, confidence, text, _semantic(tracker))
+            answer = yes_no(intent, confidence, text, latest_semantic(tracker))
             if answer is not None and len(lowered.split()) <= 3:
                 return ("ja" if answer else "nee"), None
-            meaning = answers.choice("school_involved", _semantic(tracker), minimum=0.6)
+            meaning = answers.choice("school_involved", latest_semantic(tracker), minimum=0.6)
             if meaning and len(lowered.split()) <= 12:
                 return {"yes": "ja", "no": "nee", "nvt": "nvt"}[meaning], None
             cleaned, problem = text_checks.clean_answer(text)
@@ -278,7 +274,7 @@ class ValidateHandoffForm(Action):
             filled = [field for field in CORRECTABLE if slots.get(field) not in (None, "")]
             say(dispatcher, tracker, "handoff_ask_correction", buttons=field_buttons(filled))
             return [SlotSet("requested_slot", "handoff_check")]
-        answer = yes_no(intent, confidence, text, _semantic(tracker))
+        answer = yes_no(intent, confidence, text, latest_semantic(tracker))
         if answer is None:
             ask(dispatcher, tracker, "handoff_check", slots)
             return [SlotSet("requested_slot", "handoff_check")]
@@ -370,7 +366,7 @@ class ValidateStatusForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         intent, _ = latest_intent(tracker)
-        text = _text(tracker)
+        text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") == "status_form" else None
         done = [SlotSet("handoff_state", "status"), SlotSet("requested_slot", None), ActiveLoop(None)]
         if intent == "signal_danger":

@@ -15,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import conversation_ref, latest_entities, latest_intent, say
-from bot import answers, indicators, safety, texts
+from actions.common import conversation_ref, latest_entities, latest_intent, latest_semantic, latest_text, say, slot_values
+from bot import answers, clarification, indicators, intake, safety, texts
 from bot.config import MAX_MESSAGE_CHARS
 
 RESPONSES = {
@@ -48,20 +48,17 @@ def level_of(tracker: Tracker) -> Text:
     return (tracker.latest_message or {}).get("safety_level") or ROUTE
 
 
-def _text(tracker: Tracker) -> Text:
-    return (tracker.latest_message or {}).get("text") or ""
-
-
-def escalate(dispatcher: CollectingDispatcher, tracker: Tracker,
-             categories: Optional[List[Text]] = None) -> List[EventType]:
-    """Gives the safety route for the latest message and remembers the categories."""
+def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, also: Optional[List[Text]] = None) -> List[EventType]:
+    """Gives the safety route for the latest message and remembers the categories, together with
+    those seen before and ``also`` (what a pending check was about): a follow-up that raises a new
+    signal keeps what was said before ("ze zeiden dat ik dan dood ben")."""
     seen = list(tracker.get_slot("safety_categories") or [])
-    categories = categories or categories_in(tracker)
-    if seen:
-        # A follow-up that raises a new signal keeps what was said before ("ze zeiden dat ik dan dood ben").
-        categories = sorted((set(categories) | set(seen)) - {"unspecified"}) or ["unspecified"]
+    categories = categories_in(tracker)
+    known = seen + list(also or [])
+    if known:
+        categories = sorted((set(categories) | set(known)) - {"unspecified"}) or ["unspecified"]
     group = safety.route_group(categories)
-    language = safety.other_language(_text(tracker))
+    language = safety.other_language(latest_text(tracker))
     if language:
         say(dispatcher, tracker, "safety_other_language", role=language)
     for response in RESPONSES[group]:
@@ -83,7 +80,7 @@ def escalate(dispatcher: CollectingDispatcher, tracker: Tracker,
 
 def ask_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
     """The calm check: the lines, and whether someone is in danger or being hurt now."""
-    language = safety.other_language(_text(tracker))
+    language = safety.other_language(latest_text(tracker))
     if language:
         say(dispatcher, tracker, "safety_other_language", role=language)
     say(dispatcher, tracker, "safety_check")
@@ -98,7 +95,7 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventT
     options to someone who would rather write than call)."""
     group = safety.route_group(tracker.get_slot("safety_categories") or []) or "all_lines"
     lines = texts.render(f"safety_line_{group}")["text"]
-    if WANTS_CHAT.search(_text(tracker)):
+    if WANTS_CHAT.search(latest_text(tracker)):
         say(dispatcher, tracker, "safety_chat", lines=lines)
     else:
         key = "safety_followup_suicide_prevention" if group == "suicide_prevention" else "safety_followup"
@@ -112,17 +109,16 @@ def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple
     intent, confidence = latest_intent(tracker)
     pending_check = tracker.get_slot("safety_check")
     if pending_check:
-        if _text(tracker).startswith("/") and intent not in ("affirm", "deny", "signal_danger"):
+        if latest_text(tracker).startswith("/") and intent not in ("affirm", "deny", "signal_danger"):
             # A button of the open question instead of an answer to the check: no danger was
             # indicated, so the check is closed and the answer is read as usual.
             return CLEARED, [SlotSet("safety_check", None)]
         if intent == "signal_danger" and level_of(tracker) == ROUTE:
-            found = [category for category in categories_in(tracker) + list(pending_check) if category != "unspecified"]
-            return ROUTE, escalate(dispatcher, tracker, sorted(set(found)) or ["unspecified"])
-        reading = answers.yes_no(_text(tracker), intent, confidence, (tracker.latest_message or {}).get("semantic"))
+            return ROUTE, escalate(dispatcher, tracker, also=pending_check)
+        reading = answers.yes_no(latest_text(tracker), intent, confidence, latest_semantic(tracker))
         # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
-        plain = len(re.findall(r"\w+", _text(tracker))) <= PLAIN_NO_WORDS and intent != "signal_danger"
-        if reading == "no" and (plain or _text(tracker).startswith("/")):
+        plain = len(re.findall(r"\w+", latest_text(tracker))) <= PLAIN_NO_WORDS and intent != "signal_danger"
+        if reading == "no" and (plain or latest_text(tracker).startswith("/")):
             say(dispatcher, tracker, "safety_check_clear")
             return RESUME, [SlotSet("safety_check", None)]
         if reading != "yes" and intent != "signal_danger" and _answers_the_open_question(tracker):
@@ -130,12 +126,10 @@ def screen(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[Tuple
             # indicated, so the check is closed and the answer is read as usual.
             return CLEARED, [SlotSet("safety_check", None)]
         # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
-        found = categories_in(tracker) if intent == "signal_danger" else []
-        chosen = [category for category in found if category != "unspecified"] or list(pending_check)
-        return ROUTE, escalate(dispatcher, tracker, chosen)
+        return ROUTE, escalate(dispatcher, tracker, also=pending_check)
     if intent == "signal_danger":
         if level_of(tracker) == "check":
-            if len(_text(tracker)) > MAX_MESSAGE_CHARS:
+            if len(latest_text(tracker)) > MAX_MESSAGE_CHARS:
                 return None  # too long to read: asked to write it shorter, then it is screened again
             return CHECK, ask_check(dispatcher, tracker)
         return ROUTE, escalate(dispatcher, tracker)
@@ -148,16 +142,13 @@ def _answers_the_open_question(tracker: Tracker) -> bool:
     """Whether the message reads as an answer to the question that was open when the check came:
     a value for a closed question, or, for an open one, words the semantic reading finds plainly
     harmless."""
-    from actions.common import slot_values
-    from bot import clarification, intake
-
     requested = tracker.get_slot("requested_slot")
     if not requested or requested not in clarification.QUESTION_ORDER:
         return False
-    semantic = (tracker.latest_message or {}).get("semantic") or {}
+    semantic = latest_semantic(tracker)
     if requested in intake.FREE_TEXT_SLOTS:
         return bool(semantic.get("available")) and float(semantic.get("danger", 1.0)) < PASS_BY_BELOW
-    turn = clarification.read_turn(slot_values(tracker), _text(tracker), requested, latest_entities(tracker),
+    turn = clarification.read_turn(slot_values(tracker), latest_text(tracker), requested, latest_entities(tracker),
                                    None, semantic)
     return requested in turn.updates and turn.problem is None
 

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import waiting_times
-from actions.common import conversation_ref, latest_entities, say, slot_values, team_for, user_turns
+from actions.common import conversation_ref, latest_entities, latest_semantic, latest_text, say, slot_values, team_for, user_turns
 from bot import clarification, indicators, regions, safety, scope, triage
 from bot.config import MAX_SUMMARY_CHARS
 from bot.handoff import summary
@@ -41,16 +41,13 @@ class ActionAskCorrection(Action):
         if not tracker.get_slot("summary_shown"):
             return [FollowupAction("clarification_form")]  # nothing to correct yet (e.g. after a safety route)
         slots = slot_values(tracker)
-        text = (tracker.latest_message or {}).get("text") or ""
-        named = field_from(tracker, ["duration", "impact"])
-        # "de duur klopt niet, het is al een jaar": when the message names how long or how much,
-        # it corrects that answer only ("een jaar" is not the child's age here).
-        named_answer = named in ("duration", "impact") and not text.startswith("/")
-        turn = clarification.read_turn(slots, "" if named_answer else text, None, latest_entities(tracker))
-        if named_answer:
-            # "de duur klopt niet, het is al een jaar", "eigenlijk heel veel last": read as that answer.
-            fixed = clarification.read_turn(slots, text, named, [], None,
-                                            (tracker.latest_message or {}).get("semantic"))
+        text = latest_text(tracker)
+        # "de duur klopt niet, het is al een jaar", "eigenlijk heel veel last": a message that names
+        # how long or how much corrects that answer only ("een jaar" is not the child's age here).
+        named = None if text.startswith("/") else field_from(tracker, ["duration", "impact"])
+        turn = clarification.read_turn(slots, "" if named else text, None, latest_entities(tracker))
+        if named:
+            fixed = clarification.read_turn(slots, text, named, [], None, latest_semantic(tracker))
             if named in fixed.updates and fixed.updates[named] != slots.get(named):
                 turn.updates[named] = fixed.updates[named]
                 turn.corrected.append(named)

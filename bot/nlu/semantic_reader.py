@@ -28,12 +28,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import encoder as sentence_encoder
+from bot.nlu.encoder_featurizer import EMBEDDING, FAILED
 from bot.safety import normal_category
 
 logger = logging.getLogger(__name__)
 
 SEMANTIC_KEY = "semantic"
-EMBEDDING_KEY = "sentence_embedding"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -53,8 +53,9 @@ def _logistic(features: Any, labels: List[str], strength: float) -> Dict[str, An
             "intercept": model.intercept_.astype(np.float32)}
 
 
-def _probabilities(model: Dict[str, Any], vector: np.ndarray) -> Dict[str, float]:
-    scores = model["coef"] @ vector + model["intercept"]
+def _probabilities(model: Dict[str, Any], features: Any) -> Dict[str, float]:
+    """Class probabilities for one message's features: a dense vector or a sparse row."""
+    scores = np.asarray(features @ model["coef"].T).reshape(-1) + model["intercept"]
     if len(model["classes"]) == 2:  # binary: one row of weights for the second class
         second = 1.0 / (1.0 + np.exp(-scores[0]))
         return {model["classes"][0]: float(1 - second), model["classes"][1]: float(second)}
@@ -178,7 +179,7 @@ class SemanticReader(GraphComponent):
     # --- reading -----------------------------------------------------------------------------
     @staticmethod
     def _vector(message: Message) -> Optional[np.ndarray]:
-        vector = message.get(EMBEDDING_KEY)
+        vector = message.get(EMBEDDING)
         return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -192,18 +193,14 @@ class SemanticReader(GraphComponent):
 
     def read(self, message: Message) -> Dict[str, Any]:
         vector = self._vector(message)
-        if vector is None or message.get("encoder_failed") or not self.models:
+        if vector is None or message.get(FAILED) or not self.models:
             return {"available": False}
         reading: Dict[str, Any] = {"available": True, "answers": {}}
         danger = _probabilities(self.models["safety"], vector).get("danger", 0.0)
         if self.vectorizer is not None and "safety_chars" in self.models:
             # Sparse: a message has a few hundred of the n-grams, the vocabulary tens of thousands.
             letters = self.vectorizer.transform([message.get(TEXT)])
-            model = self.models["safety_chars"]
-            score = float(letters.dot(model["coef"][0])[0] + model["intercept"][0])
-            second = 1.0 / (1.0 + np.exp(-score))  # probability of the second class ("safe")
-            chars = dict(zip(model["classes"], (1.0 - second, second)))
-            danger = (danger + chars.get("danger", 0.0)) / 2
+            danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
         reading["danger"] = round(float(danger), 4)
         category = _probabilities(self.models["category"], vector)
         best = max(category, key=category.get)
