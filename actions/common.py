@@ -5,12 +5,12 @@ import secrets
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
-from bot import knowledge, regions, texts
+from bot import clarification, indicators, regions, texts
+from bot.turn import Message, Outcome, Say
 
-CLARIFICATION_SLOTS = ["referrer_role", "child_age", "municipality", "municipality_known", "concern", "duration",
-                       "impact", "tried", "help_involved", "network", "goal", "youth_wish", "safety_categories"]
+CLARIFICATION_SLOTS = clarification.SLOTS
 
 
 def slot_values(tracker: Tracker) -> Dict[Text, Any]:
@@ -50,11 +50,7 @@ def user_turns(tracker: Tracker) -> int:
 
 def team_for(tracker: Tracker) -> Tuple[Text, Text]:
     """Name and contact line of the local team for the conversation's municipality."""
-    team = regions.local_team(tracker.get_slot("municipality"))
-    if not team:
-        unknown = knowledge.load("fields")["unknown_team"]
-        return unknown["name"], unknown["contact"]
-    return team["name"], regions.team_contact_text(team)
+    return regions.team_for(tracker.get_slot("municipality"))
 
 
 def say(dispatcher, tracker: Tracker, key: Text, role: Any = None, buttons: Optional[List[Dict[Text, Text]]] = None,
@@ -62,3 +58,31 @@ def say(dispatcher, tracker: Tracker, key: Text, role: Any = None, buttons: Opti
     """Sends text ``key`` from bot/knowledge/texts.yml in the version for the asker's role."""
     message = texts.render(key, role or tracker.get_slot("referrer_role"), **values)
     dispatcher.utter_message(text=message["text"], buttons=buttons or message.get("buttons") or [])
+
+
+def message(tracker: Tracker) -> Message:
+    return Message.from_parse(tracker.latest_message)
+
+
+async def carry_out(dispatcher, tracker: Tracker, outcome: Outcome) -> List[EventType]:
+    """Turns a decided turn (bot/turn.py) into Rasa: sends its replies, records its indicators,
+    and returns its slot changes as events (and the form's end)."""
+    from actions import faq  # faq's answers use this module
+
+    for reply in outcome.replies:
+        if not isinstance(reply, Say):
+            await faq.answer(dispatcher, tracker, reply.intent)
+        elif reply.response:
+            dispatcher.utter_message(response=reply.key)
+        else:
+            say(dispatcher, tracker, reply.key, role=reply.role, buttons=reply.buttons, **reply.values)
+    events: List[EventType] = []
+    if outcome.records:
+        ref, events = conversation_ref(tracker)
+    for record in outcome.records:
+        indicators.record(record.kind, ref, role=record.role or tracker.get_slot("referrer_role"),
+                          municipality=tracker.get_slot("municipality"), route=record.route)
+    events += [SlotSet(name, value) for name, value in outcome.updates.items()]
+    if outcome.ends_form:
+        events.append(ActiveLoop(None))
+    return events

@@ -9,9 +9,9 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
-from actions.clarification import PROBLEM_RESPONSES
 from actions.common import conversation_ref, latest_entities, say, user_turns
 from bot import indicators, text_checks
+from bot.turn import PROBLEM_TEXTS
 
 
 class ActionDefaultFallback(Action):
@@ -23,17 +23,17 @@ class ActionDefaultFallback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("safety_pending"):
-            return safety.follow_up(dispatcher, tracker) + [UserUtteranceReverted()]
+            return await safety.follow_up(dispatcher, tracker) + [UserUtteranceReverted()]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         problem = text_checks.problem((tracker.latest_message or {}).get("text"))
         if problem == "english":
-            say(dispatcher, tracker, PROBLEM_RESPONSES[problem])  # it names a human route already
+            say(dispatcher, tracker, PROBLEM_TEXTS[problem])  # it names a human route already
         elif count >= 2:
             await faq.answer(dispatcher, tracker, "ask_human")
             say(dispatcher, tracker, "offer_restart")
             count = 0
         elif problem:
-            say(dispatcher, tracker, PROBLEM_RESPONSES[problem])
+            say(dispatcher, tracker, PROBLEM_TEXTS[problem])
         else:
             say(dispatcher, tracker, "ask_rephrase")
         # Revert the message so it does not steer the dialogue, but keep the count.

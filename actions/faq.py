@@ -1,7 +1,7 @@
-"""Side questions: what the local team is, costs, beschikking, privacy, talking to a person."""
+"""Side questions: what the local team is, costs, beschikking, privacy, talking to a person.
+Which messages are side questions is decided in bot/faq.py; the answers are sent here."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,31 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import say, team_for
-
-# Intent -> response. Inside the form the validation action answers these and asks again.
-SIDE_QUESTIONS = {
-    "ask_local_team": "utter_faq_local_team",
-    "ask_costs": "utter_faq_costs",
-    "ask_beschikking": "utter_faq_beschikking",
-    "ask_privacy": "utter_faq_privacy",
-    "ask_human": "faq_human",  # bot/knowledge/texts.yml: it names the local team
-    "ask_waiting_time": "action_waiting_times",  # actions/waiting_times.py: asks the service
-    "bot_challenge": "utter_iamabot",
-}
-# A side question inside the form must look like one: a question mark, or short and confident.
-MIN_CONFIDENCE = 0.6
-MAX_WORDS_WITHOUT_QUESTION_MARK = 10
-
-
-def is_side_question(intent: Text, confidence: float, text: Text, free_text_answer: bool = False) -> bool:
-    """Whether a message in the form is a side question rather than the answer. When the open
-    question takes free text ("wat wil je kind zelf?" -> "ze wil graag met iemand praten"),
-    only an explicit question counts."""
-    if intent not in SIDE_QUESTIONS or confidence < MIN_CONFIDENCE:
-        return False
-    if "?" in text:
-        return True
-    return not free_text_answer and len(re.findall(r"\w+", text)) <= MAX_WORDS_WITHOUT_QUESTION_MARK
+from bot.faq import SIDE_QUESTIONS
 
 
 async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> Optional[Text]:

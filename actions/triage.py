@@ -11,15 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, latest_semantic, latest_text, say, slot_values, team_for, user_turns
 from bot import clarification, indicators, regions, safety, scope, triage
-from bot.config import MAX_SUMMARY_CHARS
 from bot.handoff import summary
 
 # How the clarification form ended when there is no summary to show (actions/clarification.py).
 ENDED_EARLY = {"safety", "stopped", "safety_followup"}
-
-
-def summary_text(slots: Dict[Text, Any]) -> Text:
-    return "\n".join(f"- {line}" for line in clarification.summary_lines(slots, MAX_SUMMARY_CHARS))
 
 
 class ActionSummarizeClarification(Action):
@@ -29,7 +24,7 @@ class ActionSummarizeClarification(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("last_input") in ENDED_EARLY:
             return []  # the form ended for safety or because the user stopped: no summary now
-        say(dispatcher, tracker, "summary", summary=summary_text(slot_values(tracker)))
+        say(dispatcher, tracker, "summary", summary=clarification.summary_text(slot_values(tracker)))
         return [SlotSet("summary_shown", True)]
 
 
@@ -44,7 +39,7 @@ class ActionAskCorrection(Action):
         text = latest_text(tracker)
         # "de duur klopt niet, het is al een jaar", "eigenlijk heel veel last": a message that names
         # how long or how much corrects that answer only ("een jaar" is not the child's age here).
-        named = None if text.startswith("/") else field_from(tracker, ["duration", "impact"])
+        named = None if text.startswith("/") else clarification.field_named(latest_text(tracker), latest_entities(tracker), ["duration", "impact"])
         turn = clarification.read_turn(slots, "" if named else text, None, latest_entities(tracker))
         if named:
             fixed = clarification.read_turn(slots, text, named, [], None, latest_semantic(tracker))
@@ -56,30 +51,11 @@ class ActionAskCorrection(Action):
             events = [SlotSet(name, value) for name, value in turn.updates.items() if name in turn.corrected
                       or name == "municipality_known"]
             updated = {**slots, **{event["name"]: event["value"] for event in events}}
-            say(dispatcher, tracker, "summary", summary=summary_text(updated))
+            say(dispatcher, tracker, "summary", summary=clarification.summary_text(updated))
             return events + [SlotSet("summary_shown", True)]
         filled = [slot for slot in clarification.QUESTION_ORDER if slots.get(slot) not in (None, "")]
-        say(dispatcher, tracker, "ask_correction", buttons=field_buttons(filled))
+        say(dispatcher, tracker, "ask_correction", buttons=clarification.field_buttons(filled))
         return []
-
-
-def field_buttons(slots: List[Text]) -> List[Dict[Text, Text]]:
-    """A "correct this part" button per slot (bot/knowledge/fields.yml)."""
-    return [{"title": clarification.field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'}
-            for slot in slots]
-
-
-def field_from(tracker: Tracker, candidates: List[Text] = clarification.QUESTION_ORDER) -> Optional[Text]:
-    """The part to correct, one of ``candidates``: from the button, or from words like "de
-    leeftijd klopt niet"."""
-    for entity in latest_entities(tracker):
-        if entity.get("entity") == "field" and entity.get("value") in candidates:
-            return entity["value"]
-    text = ((tracker.latest_message or {}).get("text") or "").lower()
-    for slot in candidates:
-        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in clarification.field(slot)["words"]):
-            return slot
-    return None
 
 
 class ActionApplyCorrection(Action):
@@ -89,10 +65,10 @@ class ActionApplyCorrection(Action):
         return "action_apply_correction"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        field = field_from(tracker)
+        field = clarification.field_named(latest_text(tracker), latest_entities(tracker))
         if not field:
             filled = [slot for slot in clarification.QUESTION_ORDER if tracker.get_slot(slot) not in (None, "")]
-            say(dispatcher, tracker, "ask_correction", buttons=field_buttons(filled))
+            say(dispatcher, tracker, "ask_correction", buttons=clarification.field_buttons(filled))
             return []
         events: List[EventType] = [SlotSet(field, None), SlotSet("unreadable_count", 0)]
         if field == "municipality":

@@ -2,14 +2,18 @@
 updates the answers. Pure functions; actions/clarification.py wraps them for the form."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot import answers, intake, knowledge, regions, scope, text_checks
+from bot.config import MAX_SUMMARY_CHARS
 
 # The order in which questions are asked (domain.md §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
                   "tried", "help_involved", "network", "goal", "youth_wish"]
+# The clarification's slots: the answers, and what the safety screen saw so far.
+SLOTS = QUESTION_ORDER + ["municipality_known", "safety_categories"]
 CHOICE_VALUES = {
     "referrer_role": {"gp", "school", "parent", "youth"},
     "duration": {"kort", "middel", "lang"},
@@ -184,3 +188,27 @@ def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
             topic = knowledge.load("fields")["values"]["topic"]
             lines.append(f"{topic}: " + ", ".join(intake.domain_label(domain) for domain in domains))
     return lines
+
+
+def summary_text(slots: Mapping[str, Any]) -> str:
+    """The summary the referrer checks, as a list."""
+    return "\n".join(f"- {line}" for line in summary_lines(slots, MAX_SUMMARY_CHARS))
+
+
+def field_buttons(slots: List[str]) -> List[Dict[str, str]]:
+    """A "correct this part" button per slot (fields.yml)."""
+    return [{"title": field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'} for slot in slots]
+
+
+def field_named(text: str, entities: Sequence[Mapping[str, Any]], candidates: Sequence[str] = QUESTION_ORDER
+                ) -> Optional[str]:
+    """The part to correct, one of ``candidates``: from the button, or from words like "de
+    leeftijd klopt niet"."""
+    for entity in entities:
+        if entity.get("entity") == "field" and entity.get("value") in candidates:
+            return entity["value"]
+    lowered = text.lower()
+    for slot in candidates:
+        if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in field(slot)["words"]):
+            return slot
+    return None

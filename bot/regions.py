@@ -1,7 +1,7 @@
 """Regions, municipalities and their local teams (bot/knowledge/regions.yml, example data)."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from bot import knowledge
 
@@ -46,3 +46,13 @@ def team_contact_text(team: Dict[str, Any]) -> str:
 
 def national_guidance() -> str:
     return knowledge.load("regions")["national_guidance"]["text"]
+
+
+def team_for(name: Optional[str]) -> Tuple[str, str]:
+    """Name and contact line of the local team for municipality ``name`` (a general line when
+    the municipality is not configured)."""
+    team = local_team(name)
+    if not team:
+        unknown = knowledge.load("fields")["unknown_team"]
+        return unknown["name"], unknown["contact"]
+    return team["name"], team_contact_text(team)

@@ -1,0 +1,355 @@
+"""One message in the clarification form, decided in one place.
+
+A turn is decided here from the conversation's state (its slots) and the message (what NLU read),
+without Rasa: the action (actions/clarification.py) only turns the tracker into a `Message` and a
+slots mapping, calls `clarification_turn`, and turns the `Outcome` back into messages and events.
+The handoff form does the same with bot/handoff/turn.py, which uses `screen` from here.
+
+Following one message through `clarification_turn`:
+1. `screen`: safety first, always. A certain signal gives the route (`escalate`) and ends the
+   form; an uncertain one gives the calm check (`ask_check`), after which the questions go on; the
+   answer to the check is screened too (only a plain "no" clears it); the message after a route
+   is read in that context (`follow_up`).
+2. A stop ("ik wil stoppen") ends the form.
+3. A side question ("wat kost het?") is answered, then the open question is asked again.
+4. The answer: `clarification.read_turn` reads the message (the answer, more facts, corrections of
+   earlier answers); an unreadable answer is explained, the second time in other words, and after
+   `clarification.MAX_UNREADABLE` the question is skipped.
+5. The next question (`clarification.next_question`), in the version for the asker's role.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from bot import answers, clarification, faq, intake, safety, text_checks, texts
+from bot.config import MAX_MESSAGE_CHARS
+
+
+@dataclass(frozen=True)
+class Message:
+    """The user's message as NLU read it."""
+    text: str = ""
+    intent: str = ""
+    confidence: float = 0.0
+    entities: Tuple[Mapping[str, Any], ...] = ()
+    semantic: Mapping[str, Any] = field(default_factory=dict)  # bot/nlu/semantic_reader.py
+    safety_level: str = "route"  # bot/nlu/safety_screen.py: "route" when certain, "check" when not
+
+    @classmethod
+    def from_parse(cls, parse: Optional[Mapping[str, Any]]) -> "Message":
+        """From Rasa's parse data (``tracker.latest_message``)."""
+        parse = parse or {}
+        intent = parse.get("intent") or {}
+        return cls(text=parse.get("text") or "", intent=intent.get("name") or "",
+                   confidence=float(intent.get("confidence") or 0.0),
+                   entities=tuple(parse.get("entities") or ()), semantic=parse.get("semantic") or {},
+                   safety_level=parse.get("safety_level") or "route")
+
+    @property
+    def is_button(self) -> bool:
+        return self.text.startswith("/")
+
+    def entity(self, name: str) -> Optional[Any]:
+        return next((entity.get("value") for entity in self.entities if entity.get("entity") == name), None)
+
+    def safety_categories(self) -> List[str]:
+        found = [entity["value"] for entity in self.entities if entity.get("entity") == "safety_category"]
+        return found or ["unspecified"]
+
+
+@dataclass
+class Say:
+    """Text ``key`` (texts.yml) or, with ``response``, a domain response, in the version for
+    ``role`` (None: the asker's role as it was at the start of the turn)."""
+    key: str
+    values: Dict[str, Any] = field(default_factory=dict)
+    role: Optional[str] = None
+    buttons: Optional[List[Dict[str, str]]] = None
+    response: bool = False
+
+
+@dataclass
+class SideQuestion:
+    """Answer side question ``intent`` here (actions/faq.py: it may ask the waiting-times service)."""
+    intent: str
+
+
+@dataclass
+class Record:
+    """An anonymised indicator (bot/indicators.py); the action adds the conversation reference
+    (and the asker's role and municipality, unless ``role`` is given)."""
+    kind: str
+    route: Optional[str] = None
+    role: Optional[str] = None
+
+
+@dataclass
+class Outcome:
+    """What a turn says (in order), which slots it changes, what it records, and whether the form ends."""
+    replies: List[Union[Say, SideQuestion]] = field(default_factory=list)
+    updates: Dict[str, Any] = field(default_factory=dict)
+    records: List[Record] = field(default_factory=list)
+    ends_form: bool = False
+
+    def say(self, key: str, role: Optional[str] = None, buttons: Optional[List[Dict[str, str]]] = None,
+            **values: Any) -> None:
+        self.replies.append(Say(key, values, role, buttons))
+
+    def add(self, other: "Outcome") -> "Outcome":
+        self.replies += other.replies
+        self.updates.update(other.updates)
+        self.records += other.records
+        self.ends_form = self.ends_form or other.ends_form
+        return self
+
+
+# --- 1. the safety screen (also used by the handoff form and action_safety_route) --------------
+
+# What `screen` found: the route was given (end the form), the check was asked (ask nothing else
+# now), the check was answered "no" (ask the open question again), or it was passed by with an
+# answer to the open question (read the message as usual).
+ROUTE, CHECK, RESUME, CLEARED = "route", "check", "resume", "cleared"
+# The texts of each route (texts.yml), by bot/safety.route_group.
+ROUTE_TEXTS = {
+    "emergency": ["safety_acute", "safety_all_lines"],
+    "suicide_prevention": ["safety_suicide"],
+    "veilig_thuis": ["safety_violence"],
+    "all_lines": ["safety_all_lines"],
+}
+# A "no" to the check of at most this many words clears it ("nee hoor", "nee, nu niet").
+PLAIN_NO_WORDS = 4
+# Below this semantic danger an answer to an open question passes the check by ("ouders betrokken
+# en steunend"); an answer that leans towards danger gives the route.
+PASS_BY_BELOW = 0.35
+# "ik durf niet te bellen", "kan ik niet gewoon chatten?": the chat options.
+WANTS_CHAT = re.compile(r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
+                        r"kan (?:niet|nie) bellen|niet bellen|wil (?:niet|nie) bellen)\b", re.I)
+
+
+def escalate(slots: Mapping[str, Any], message: Message, also: Sequence[str] = ()) -> Outcome:
+    """The safety route for ``message``, with the categories seen before and ``also`` (what a
+    pending check was about): a follow-up that raises a new signal keeps what was said before."""
+    outcome = Outcome()
+    seen = list(slots.get("safety_categories") or [])
+    categories = message.safety_categories()
+    known = seen + list(also)
+    if known:
+        categories = sorted((set(categories) | set(known)) - {"unspecified"}) or ["unspecified"]
+    group = safety.route_group(categories)
+    language = safety.other_language(message.text)
+    if language:
+        outcome.say("safety_other_language", role=language)
+    for key in ROUTE_TEXTS[group]:
+        outcome.say(key)
+    # A second line when the message shows both violence and suicide/self-harm signals.
+    groups = {safety.route_group([category]) for category in categories}
+    if group == "suicide_prevention" and "veilig_thuis" in groups:
+        outcome.say("safety_violence")
+    elif group == "veilig_thuis" and "suicide_prevention" in groups:
+        outcome.say("safety_suicide")
+    outcome.say("safety_after")
+    outcome.records.append(Record("safety", route=group))
+    # The next message is read in this context first ("ja, elke avond"), not as a new question.
+    outcome.updates.update(safety_categories=sorted(set(seen) | set(categories)), safety_pending=True,
+                           safety_check=None)
+    return outcome
+
+
+def ask_check(message: Message) -> Outcome:
+    """The calm check: the lines, and whether someone is in danger or being hurt now."""
+    outcome = Outcome()
+    language = safety.other_language(message.text)
+    if language:
+        outcome.say("safety_other_language", role=language)
+    outcome.say("safety_check")
+    outcome.records.append(Record("safety_check"))
+    outcome.updates["safety_check"] = message.safety_categories()
+    return outcome
+
+
+def lines_for(categories: Sequence[str]) -> str:
+    """The national line(s) for the conversation's safety categories, as one sentence."""
+    group = safety.route_group(list(categories or [])) or "all_lines"
+    return texts.render(f"safety_line_{group}")["text"]
+
+
+def follow_up(slots: Mapping[str, Any], message: Message) -> Outcome:
+    """The first message after a safety route: acknowledge it and give the line again (the chat
+    options to someone who would rather write than call)."""
+    outcome = Outcome(updates={"safety_pending": False})
+    categories = slots.get("safety_categories") or []
+    lines = lines_for(categories)
+    if WANTS_CHAT.search(message.text):
+        outcome.say("safety_chat", lines=lines)
+    elif safety.route_group(list(categories)) == "suicide_prevention":
+        outcome.say("safety_followup_suicide_prevention", lines=lines)
+    else:
+        outcome.say("safety_followup", lines=lines)
+    return outcome
+
+
+def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Outcome]]:
+    """Safety for the message, before anything else: ``(ROUTE | CHECK | RESUME | CLEARED, outcome)``
+    when it acted, None when the message is for the form."""
+    pending_check = slots.get("safety_check")
+    intent = message.intent
+    if pending_check:
+        if message.is_button and intent not in ("affirm", "deny", "signal_danger"):
+            # A button of the open question instead of an answer to the check: no danger was
+            # indicated, so the check is closed and the answer is read as usual.
+            return CLEARED, Outcome(updates={"safety_check": None})
+        if intent == "signal_danger" and message.safety_level == ROUTE:
+            return ROUTE, escalate(slots, message, also=pending_check)
+        reading = answers.yes_no(message.text, intent, message.confidence, message.semantic)
+        # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
+        plain = len(re.findall(r"\w+", message.text)) <= PLAIN_NO_WORDS and intent != "signal_danger"
+        if reading == "no" and (plain or message.is_button):
+            outcome = Outcome(updates={"safety_check": None})
+            outcome.say("safety_check_clear")
+            return RESUME, outcome
+        if reading != "yes" and intent != "signal_danger" and _answers_the_open_question(slots, message):
+            # Passed by with an answer to the open question ("een half jaar"): the check is closed.
+            return CLEARED, Outcome(updates={"safety_check": None})
+        # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
+        return ROUTE, escalate(slots, message, also=pending_check)
+    if intent == "signal_danger":
+        if message.safety_level == CHECK:
+            if len(message.text) > MAX_MESSAGE_CHARS:
+                return None  # too long to read: asked to write it shorter, then it is screened again
+            return CHECK, ask_check(message)
+        return ROUTE, escalate(slots, message)
+    if slots.get("safety_pending"):
+        return ROUTE, follow_up(slots, message)
+    return None
+
+
+def _answers_the_open_question(slots: Mapping[str, Any], message: Message) -> bool:
+    """Whether the message reads as an answer to the question that was open when the check came:
+    a value for a closed question, or, for an open one, words the semantic reading finds plainly
+    harmless."""
+    requested = slots.get("requested_slot")
+    if not requested or requested not in clarification.QUESTION_ORDER:
+        return False
+    if requested in intake.FREE_TEXT_SLOTS:
+        return bool(message.semantic.get("available")) and float(message.semantic.get("danger", 1.0)) < PASS_BY_BELOW
+    turn = clarification.read_turn(slots, message.text, requested, list(message.entities), None, message.semantic)
+    return requested in turn.updates and turn.problem is None
+
+
+# --- the clarification turn ---------------------------------------------------------------------
+
+# Problems with a message and the text that explains each (texts.yml).
+PROBLEM_TEXTS = {
+    "too_long": "input_too_long",
+    "no_words": "input_no_words",
+    "english": "input_english",
+    "gibberish": "input_gibberish",
+    "age_implausible": "age_implausible",
+    "unreadable_referrer_role": "unreadable_referrer_role",
+    "unreadable_child_age": "unreadable_child_age",
+    "unreadable_municipality": "unreadable_municipality",
+    "unreadable_duration": "unreadable_duration",
+    "unreadable_impact": "unreadable_impact",
+}
+INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
+
+
+def _end_form(outcome: Outcome, reason: str) -> Outcome:
+    outcome.updates.update(last_input=reason, requested_slot=None)
+    outcome.ends_form = True
+    return outcome
+
+
+def clarification_turn(slots: Mapping[str, Any], message: Message, form_active: bool = True) -> Outcome:
+    """One message while the clarification form is active (``form_active`` False: the message
+    that started it). ``slots`` holds the conversation's slots, including ``requested_slot``."""
+    outcome = Outcome()
+    if not slots.get("intro_shown"):
+        outcome.say("intro")
+        outcome.updates["intro_shown"] = True
+    requested = slots.get("requested_slot") if form_active else None
+    answers_so_far = {name: slots.get(name) for name in clarification.SLOTS}
+
+    # 1. Safety first, always.
+    screened = screen({**slots, "requested_slot": requested}, message)
+    if screened and screened[0] == CLEARED:
+        outcome.add(screened[1])
+        screened = None
+    if screened:
+        kind, safety_outcome = screened
+        outcome.add(safety_outcome)
+        if kind == ROUTE:
+            return _end_form(outcome, "safety")
+        if kind == CHECK:
+            # The message may also answer the open question ("heel veel, ze eet niks meer"):
+            # keep that answer, and ask the next question after the check.
+            turn = clarification.read_turn(answers_so_far, message.text, requested, list(message.entities),
+                                           message.intent, message.semantic)
+            updates = {} if turn.problem else dict(turn.updates)
+            outcome.updates.update(updates)
+            outcome.updates.update(last_input="safety_check",
+                                   requested_slot=clarification.next_question({**answers_so_far, **updates}))
+            return outcome
+        # RESUME: the check was answered "no": go on where we were.
+        next_slot = requested or clarification.next_question(answers_so_far)
+        if next_slot:
+            outcome.say(f"ask_{next_slot}")
+        outcome.updates.update(last_input="safety_check_clear", requested_slot=next_slot)
+        return outcome
+
+    # 2. A stop.
+    free_text = requested in intake.FREE_TEXT_SLOTS
+    if message.intent == "stop_conversation" and requested and text_checks.means_stop(message.text, free_text):
+        outcome.replies.append(Say("utter_stopped", response=True))
+        return _end_form(outcome, "stopped")
+
+    # 3. A side question: answer it, then ask the open question again.
+    if requested and faq.is_side_question(message.intent, message.confidence, message.text, free_text):
+        outcome.replies.append(SideQuestion(message.intent))
+        outcome.say(f"ask_{requested}")
+        outcome.updates.update(last_input=f"side_question:{message.intent}", requested_slot=requested)
+        return outcome
+
+    # 4. The answer (possibly with more facts, or a correction of an earlier answer).
+    turn = clarification.read_turn(answers_so_far, message.text, requested, list(message.entities),
+                                   message.intent, message.semantic)
+    updates = dict(turn.updates)
+    # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
+    unreadable_input = turn.problem in INPUT_PROBLEMS
+    wants_correction = (message.intent == "correct_answer" and message.confidence >= faq.MIN_CONFIDENCE
+                        and not unreadable_input)
+    if wants_correction and requested in updates and requested not in turn.corrected:
+        updates.pop(requested)  # "ik wil iets aanpassen" is not the answer to the open question
+    if turn.corrected:
+        changed = ", ".join(f"{clarification.field(slot)['named']} is nu {clarification.shown_value(slot, updates[slot])}"
+                            for slot in turn.corrected)
+        outcome.say("corrected", corrected=changed)
+    elif wants_correction and requested:
+        outcome.say("correction_later")
+    unreadable = int(slots.get("unreadable_count") or 0)
+    if requested and turn.problem and not wants_correction:
+        unreadable += 1
+        if unreadable > clarification.MAX_UNREADABLE:
+            updates[requested] = clarification.give_up_value(requested)
+            if requested == "municipality":
+                updates["municipality_known"] = False
+            outcome.say("skip_question")
+            unreadable = 0
+        else:
+            key = PROBLEM_TEXTS.get(turn.problem, "unreadable_answer")
+            # The second time, the question comes in other words again, never "kies een knop".
+            again = f"{key}_again"
+            outcome.say(again if unreadable > 1 and again in texts.keys() else key)
+    elif not turn.problem:
+        unreadable = 0
+
+    # 5. The next question, in the version for the asker's role (which this message may have told).
+    next_slot = clarification.next_question({**answers_so_far, **updates})
+    if next_slot:
+        outcome.say(f"ask_{next_slot}", role=updates.get("referrer_role"))
+    outcome.updates.update(updates)
+    outcome.updates.update(summary_shown=False, unreadable_count=unreadable,
+                           last_input="problem" if turn.problem else "answer", requested_slot=next_slot)
+    return outcome
