@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import carry_out, message
-from bot import turn
+from bot import clarification
 
 
 class ValidateClarificationForm(Action):
@@ -19,6 +19,6 @@ class ValidateClarificationForm(Action):
         return "validate_clarification_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        outcome = turn.clarification_turn(tracker.current_slot_values(), message(tracker),
+        outcome = clarification.decide_turn(tracker.current_slot_values(), message(tracker),
                                           form_active=tracker.active_loop.get("name") == "clarification_form")
         return await carry_out(dispatcher, tracker, outcome)

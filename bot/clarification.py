@@ -1,12 +1,24 @@
-"""Vraagverheldering (question clarification): which questions to ask, and how one user message
-updates the answers. Pure functions; actions/clarification.py wraps them for the form."""
+"""Vraagverheldering (question clarification): which questions to ask, and what one message in the
+form does. Pure functions; actions/clarification.py only translates the tracker in and the outcome out.
+
+Following one message through `decide_turn`:
+1. Safety first, always (`turn.screen`, bot/turn.py): the route ends the form; the calm check
+   asks nothing else now (an answer in the same message is kept); a plain "no" to the check goes
+   on where we were.
+2. A stop ("ik wil stoppen") ends the form.
+3. A side question ("wat kost het?") is answered, then the open question is asked again.
+4. The answer: `read_turn` reads the message (the answer, more facts, corrections of earlier
+   answers); an unreadable answer is explained, the second time in other words, and after
+   `MAX_UNREADABLE` the question is skipped.
+5. The next question (`next_question`), in the version for the asker's role.
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from bot import answers, intake, knowledge, regions, scope, text_checks
+from bot import answers, faq, intake, knowledge, regions, scope, text_checks, texts, turn
 from bot.config import MAX_SUMMARY_CHARS
 
 # The order in which questions are asked (domain.md §2.2).
@@ -138,6 +150,123 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     if requested and requested not in turn.updates and turn.problem is None and not turn.corrected:
         turn.problem = problem or f"unreadable_{requested}"
     return turn
+
+
+# --- the turn: one message in the form -----------------------------------------------------------
+
+# Problems with a message and the text that explains each (texts.yml).
+PROBLEM_TEXTS = {
+    "too_long": "input_too_long",
+    "no_words": "input_no_words",
+    "english": "input_english",
+    "gibberish": "input_gibberish",
+    "age_implausible": "age_implausible",
+    "unreadable_referrer_role": "unreadable_referrer_role",
+    "unreadable_child_age": "unreadable_child_age",
+    "unreadable_municipality": "unreadable_municipality",
+    "unreadable_duration": "unreadable_duration",
+    "unreadable_impact": "unreadable_impact",
+}
+INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
+
+
+def _end_form(outcome: turn.Outcome, reason: str) -> turn.Outcome:
+    outcome.updates.update(last_input=reason, requested_slot=None)
+    outcome.ends_form = True
+    return outcome
+
+
+def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bool = True) -> turn.Outcome:
+    """One message while the clarification form is active (``form_active`` False: the message
+    that started it). ``slots`` holds the conversation's slots, including ``requested_slot``."""
+    outcome = turn.Outcome()
+    if not slots.get("intro_shown"):
+        outcome.say("intro")
+        outcome.updates["intro_shown"] = True
+    requested = slots.get("requested_slot") if form_active else None
+    answers_so_far = {name: slots.get(name) for name in SLOTS}
+
+    # 1. Safety first, always.
+    screened = turn.screen({**slots, "requested_slot": requested}, message)
+    if screened and screened[0] == turn.CLEARED:
+        outcome.add(screened[1])
+        screened = None
+    if screened:
+        kind, safety_outcome = screened
+        outcome.add(safety_outcome)
+        if kind == turn.ROUTE:
+            return _end_form(outcome, "safety")
+        if kind == turn.CHECK:
+            # The message may also answer the open question ("heel veel, ze eet niks meer"):
+            # keep that answer, and ask the next question after the check.
+            reading = read_turn(answers_so_far, message.text, requested, list(message.entities),
+                                           message.intent, message.semantic)
+            updates = {} if reading.problem else dict(reading.updates)
+            outcome.updates.update(updates)
+            outcome.updates.update(last_input="safety_check",
+                                   requested_slot=next_question({**answers_so_far, **updates}))
+            return outcome
+        # RESUME: the check was answered "no": go on where we were.
+        next_slot = requested or next_question(answers_so_far)
+        if next_slot:
+            outcome.say(f"ask_{next_slot}")
+        outcome.updates.update(last_input="safety_check_clear", requested_slot=next_slot)
+        return outcome
+
+    # 2. A stop.
+    free_text = requested in intake.FREE_TEXT_SLOTS
+    if message.intent == "stop_conversation" and requested and text_checks.means_stop(message.text, free_text):
+        outcome.replies.append(turn.Say("utter_stopped", response=True))
+        return _end_form(outcome, "stopped")
+
+    # 3. A side question: answer it, then ask the open question again.
+    if requested and faq.is_side_question(message.intent, message.confidence, message.text, free_text):
+        outcome.replies.append(turn.SideQuestion(message.intent))
+        outcome.say(f"ask_{requested}")
+        outcome.updates.update(last_input=f"side_question:{message.intent}", requested_slot=requested)
+        return outcome
+
+    # 4. The answer (possibly with more facts, or a correction of an earlier answer).
+    reading = read_turn(answers_so_far, message.text, requested, list(message.entities),
+                                   message.intent, message.semantic)
+    updates = dict(reading.updates)
+    # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
+    unreadable_input = reading.problem in INPUT_PROBLEMS
+    wants_correction = (message.intent == "correct_answer" and message.confidence >= faq.MIN_CONFIDENCE
+                        and not unreadable_input)
+    if wants_correction and requested in updates and requested not in reading.corrected:
+        updates.pop(requested)  # "ik wil iets aanpassen" is not the answer to the open question
+    if reading.corrected:
+        changed = ", ".join(f"{field(slot)['named']} is nu {shown_value(slot, updates[slot])}"
+                            for slot in reading.corrected)
+        outcome.say("corrected", corrected=changed)
+    elif wants_correction and requested:
+        outcome.say("correction_later")
+    unreadable = int(slots.get("unreadable_count") or 0)
+    if requested and reading.problem and not wants_correction:
+        unreadable += 1
+        if unreadable > MAX_UNREADABLE:
+            updates[requested] = give_up_value(requested)
+            if requested == "municipality":
+                updates["municipality_known"] = False
+            outcome.say("skip_question")
+            unreadable = 0
+        else:
+            key = PROBLEM_TEXTS.get(reading.problem, "unreadable_answer")
+            # The second time, the question comes in other words again, never "kies een knop".
+            again = f"{key}_again"
+            outcome.say(again if unreadable > 1 and again in texts.keys() else key)
+    elif not reading.problem:
+        unreadable = 0
+
+    # 5. The next question, in the version for the asker's role (which this message may have told).
+    next_slot = next_question({**answers_so_far, **updates})
+    if next_slot:
+        outcome.say(f"ask_{next_slot}", role=updates.get("referrer_role"))
+    outcome.updates.update(updates)
+    outcome.updates.update(summary_shown=False, unreadable_count=unreadable,
+                           last_input="problem" if reading.problem else "answer", requested_slot=next_slot)
+    return outcome
 
 
 def role_text(role: Optional[str]) -> str:

@@ -1,21 +1,15 @@
-"""One message in the clarification form, decided in one place.
+"""A turn without Rasa: what every form's turn is made of, and the safety screen each runs first.
 
-A turn is decided here from the conversation's state (its slots) and the message (what NLU read),
-without Rasa: the action (actions/clarification.py) only turns the tracker into a `Message` and a
-slots mapping, calls `clarification_turn`, and turns the `Outcome` back into messages and events.
-The handoff form does the same with bot/handoff/turn.py, which uses `screen` from here.
+Each form's turn is a pure function from the conversation's slots and the `Message` (what NLU
+read) to an `Outcome` (what to say, which slots change, which indicators to record, whether the
+form ends): `clarification.decide_turn` (bot/clarification.py) and `handoff_turn`
+(bot/handoff/turn.py). The Rasa actions only translate: the tracker in, the outcome out
+(actions/common.carry_out).
 
-Following one message through `clarification_turn`:
-1. `screen`: safety first, always. A certain signal gives the route (`escalate`) and ends the
-   form; an uncertain one gives the calm check (`ask_check`), after which the questions go on; the
-   answer to the check is screened too (only a plain "no" clears it); the message after a route
-   is read in that context (`follow_up`).
-2. A stop ("ik wil stoppen") ends the form.
-3. A side question ("wat kost het?") is answered, then the open question is asked again.
-4. The answer: `clarification.read_turn` reads the message (the answer, more facts, corrections of
-   earlier answers); an unreadable answer is explained, the second time in other words, and after
-   `clarification.MAX_UNREADABLE` the question is skipped.
-5. The next question (`clarification.next_question`), in the version for the asker's role.
+`screen` comes first in every turn: a certain signal gives the route (`escalate`) and ends the
+form; an uncertain one gives the calm check (`ask_check`), after which the questions go on; the
+answer to the check is screened too (only a plain "no" clears it); the message after a route is
+read in that context (`follow_up`).
 """
 from __future__ import annotations
 
@@ -23,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from bot import answers, clarification, faq, intake, safety, text_checks, texts
+from bot import answers, clarification, intake, safety, texts
 from bot.config import MAX_MESSAGE_CHARS
 
 
@@ -236,120 +230,3 @@ def _answers_the_open_question(slots: Mapping[str, Any], message: Message) -> bo
         return bool(message.semantic.get("available")) and float(message.semantic.get("danger", 1.0)) < PASS_BY_BELOW
     turn = clarification.read_turn(slots, message.text, requested, list(message.entities), None, message.semantic)
     return requested in turn.updates and turn.problem is None
-
-
-# --- the clarification turn ---------------------------------------------------------------------
-
-# Problems with a message and the text that explains each (texts.yml).
-PROBLEM_TEXTS = {
-    "too_long": "input_too_long",
-    "no_words": "input_no_words",
-    "english": "input_english",
-    "gibberish": "input_gibberish",
-    "age_implausible": "age_implausible",
-    "unreadable_referrer_role": "unreadable_referrer_role",
-    "unreadable_child_age": "unreadable_child_age",
-    "unreadable_municipality": "unreadable_municipality",
-    "unreadable_duration": "unreadable_duration",
-    "unreadable_impact": "unreadable_impact",
-}
-INPUT_PROBLEMS = {"too_long", "no_words", "english", "gibberish"}
-
-
-def _end_form(outcome: Outcome, reason: str) -> Outcome:
-    outcome.updates.update(last_input=reason, requested_slot=None)
-    outcome.ends_form = True
-    return outcome
-
-
-def clarification_turn(slots: Mapping[str, Any], message: Message, form_active: bool = True) -> Outcome:
-    """One message while the clarification form is active (``form_active`` False: the message
-    that started it). ``slots`` holds the conversation's slots, including ``requested_slot``."""
-    outcome = Outcome()
-    if not slots.get("intro_shown"):
-        outcome.say("intro")
-        outcome.updates["intro_shown"] = True
-    requested = slots.get("requested_slot") if form_active else None
-    answers_so_far = {name: slots.get(name) for name in clarification.SLOTS}
-
-    # 1. Safety first, always.
-    screened = screen({**slots, "requested_slot": requested}, message)
-    if screened and screened[0] == CLEARED:
-        outcome.add(screened[1])
-        screened = None
-    if screened:
-        kind, safety_outcome = screened
-        outcome.add(safety_outcome)
-        if kind == ROUTE:
-            return _end_form(outcome, "safety")
-        if kind == CHECK:
-            # The message may also answer the open question ("heel veel, ze eet niks meer"):
-            # keep that answer, and ask the next question after the check.
-            turn = clarification.read_turn(answers_so_far, message.text, requested, list(message.entities),
-                                           message.intent, message.semantic)
-            updates = {} if turn.problem else dict(turn.updates)
-            outcome.updates.update(updates)
-            outcome.updates.update(last_input="safety_check",
-                                   requested_slot=clarification.next_question({**answers_so_far, **updates}))
-            return outcome
-        # RESUME: the check was answered "no": go on where we were.
-        next_slot = requested or clarification.next_question(answers_so_far)
-        if next_slot:
-            outcome.say(f"ask_{next_slot}")
-        outcome.updates.update(last_input="safety_check_clear", requested_slot=next_slot)
-        return outcome
-
-    # 2. A stop.
-    free_text = requested in intake.FREE_TEXT_SLOTS
-    if message.intent == "stop_conversation" and requested and text_checks.means_stop(message.text, free_text):
-        outcome.replies.append(Say("utter_stopped", response=True))
-        return _end_form(outcome, "stopped")
-
-    # 3. A side question: answer it, then ask the open question again.
-    if requested and faq.is_side_question(message.intent, message.confidence, message.text, free_text):
-        outcome.replies.append(SideQuestion(message.intent))
-        outcome.say(f"ask_{requested}")
-        outcome.updates.update(last_input=f"side_question:{message.intent}", requested_slot=requested)
-        return outcome
-
-    # 4. The answer (possibly with more facts, or a correction of an earlier answer).
-    turn = clarification.read_turn(answers_so_far, message.text, requested, list(message.entities),
-                                   message.intent, message.semantic)
-    updates = dict(turn.updates)
-    # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
-    unreadable_input = turn.problem in INPUT_PROBLEMS
-    wants_correction = (message.intent == "correct_answer" and message.confidence >= faq.MIN_CONFIDENCE
-                        and not unreadable_input)
-    if wants_correction and requested in updates and requested not in turn.corrected:
-        updates.pop(requested)  # "ik wil iets aanpassen" is not the answer to the open question
-    if turn.corrected:
-        changed = ", ".join(f"{clarification.field(slot)['named']} is nu {clarification.shown_value(slot, updates[slot])}"
-                            for slot in turn.corrected)
-        outcome.say("corrected", corrected=changed)
-    elif wants_correction and requested:
-        outcome.say("correction_later")
-    unreadable = int(slots.get("unreadable_count") or 0)
-    if requested and turn.problem and not wants_correction:
-        unreadable += 1
-        if unreadable > clarification.MAX_UNREADABLE:
-            updates[requested] = clarification.give_up_value(requested)
-            if requested == "municipality":
-                updates["municipality_known"] = False
-            outcome.say("skip_question")
-            unreadable = 0
-        else:
-            key = PROBLEM_TEXTS.get(turn.problem, "unreadable_answer")
-            # The second time, the question comes in other words again, never "kies een knop".
-            again = f"{key}_again"
-            outcome.say(again if unreadable > 1 and again in texts.keys() else key)
-    elif not turn.problem:
-        unreadable = 0
-
-    # 5. The next question, in the version for the asker's role (which this message may have told).
-    next_slot = clarification.next_question({**answers_so_far, **updates})
-    if next_slot:
-        outcome.say(f"ask_{next_slot}", role=updates.get("referrer_role"))
-    outcome.updates.update(updates)
-    outcome.updates.update(summary_shown=False, unreadable_count=unreadable,
-                           last_input="problem" if turn.problem else "answer", requested_slot=next_slot)
-    return outcome

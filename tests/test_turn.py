@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from bot.handoff.turn import handoff_turn, submitted
-from bot.turn import Message, Record, Say, SideQuestion, clarification_turn
+from bot.clarification import decide_turn as clarification_turn
+from bot.turn import Message, Record, Say, SideQuestion
 
 ASKED_AGE = {"intro_shown": True, "referrer_role": "parent", "requested_slot": "child_age"}
 CLARIFIED = {"intro_shown": True, "referrer_role": "parent", "child_age": 9, "municipality": "Leiden",
