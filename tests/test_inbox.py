@@ -227,24 +227,31 @@ def test_the_api_names_what_is_wrong(site):
     handoff_id, _ = new_handoff(site)
     base = site["base"]
     unauthorised = requests.get(f"{base}/api/v1/handoffs")
-    assert unauthorised.status_code == 401 and unauthorised.json()["field"] == "Authorization"
+    assert unauthorised.status_code == 401 and unauthorised.json()["error"]["field"] == "Authorization"
     client = api(site)
     wrong_status = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", json={"status": "klaar"})
-    assert wrong_status.status_code == 422 and wrong_status.json()["field"] == "status"
+    assert wrong_status.status_code == 422 and wrong_status.json()["error"]["field"] == "status"
     bad_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", data="{niet json",
                            headers={"Content-Type": "application/json"})
-    assert bad_json.status_code == 400 and bad_json.json()["field"] == "body"
+    assert bad_json.status_code == 400 and bad_json.json()["error"]["field"] == "body"
     not_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", data="tekst")
     assert not_json.status_code == 415
     empty_note = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", json={"text": ""})
-    assert empty_note.status_code == 422 and empty_note.json()["field"] == "text"
-    assert client.get(f"{base}/api/v1/handoffs?status=klaar").json()["field"] == "status"
+    assert empty_note.status_code == 422 and empty_note.json()["error"]["field"] == "text"
+    assert empty_note.json()["error"]["message"] == "Typ eerst een notitie."  # the page's words too
+    unknown = client.post(f"{base}/api/v1/handoffs/bestaat-niet/notes", json={"text": "hallo"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["field"] == "id"
+    long_name = client.post(f"{base}/api/v1/handoffs/{handoff_id}/claim", json={"by": "x" * 61})
+    assert long_name.status_code == 422 and long_name.json()["error"]["field"] == "by"
+    assert client.get(f"{base}/api/v1/handoffs?status=klaar").json()["error"]["field"] == "status"
     too_big = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", json={"text": "x" * 100_000})
-    assert too_big.status_code == 413
+    assert too_big.status_code == 413 and too_big.json()["error"]["field"] == "body"
     claimed = client.post(f"{base}/api/v1/handoffs/{handoff_id}/claim", json={"by": "Fatima"})
     assert claimed.status_code == 200 and claimed.json()["status"] == "in_behandeling"
+    assert claimed.json()["claimed_by"] == "api:zaaksysteem-leiden (Fatima)"
     log = client.get(f"{base}/api/v1/access-log").json()["entries"]
     assert any(e["actor"] == "api:zaaksysteem-leiden" and e["action"] == "api: opgepakt" for e in log)
+    assert not any(e["handoff_id"] == handoff_id and e["action"] != "api: opgepakt" for e in log)  # refusals not logged
 
 
 def test_the_cli_makes_demo_accounts_once_and_checks_new_staff(tmp_path, monkeypatch, capsys):

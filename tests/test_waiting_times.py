@@ -71,7 +71,7 @@ def test_waits_are_sorted_with_peildatum_staleness_and_norms(service):
 def test_a_bad_query_names_the_field(service, params, field):
     base, _ = service
     response = requests.get(f"{base}/v1/waits", params=params, timeout=10)
-    assert response.status_code == 400 and response.json()["errors"][0]["field"] == field
+    assert response.status_code == 400 and response.json()["error"]["field"] == field
 
 
 def test_a_provider_reports_only_its_own_waits_and_history_is_kept(service):
@@ -99,7 +99,7 @@ def test_a_bad_report_gets_422_naming_each_field(service):
            "source": "x"}
     response = requests.post(f"{base}/v1/providers/snel/waits", json=bad, headers={"X-API-Key": key}, timeout=10)
     assert response.status_code == 422
-    assert {error["field"] for error in response.json()["errors"]} == {"aanmeld_weeks", "peildatum"}
+    assert {detail["field"] for detail in response.json()["error"]["details"]} == {"aanmeld_weeks", "peildatum"}
     response = requests.post(f"{base}/v1/providers/snel/waits", data="{not json", headers={"X-API-Key": key}, timeout=10)
     assert response.status_code == 400
 

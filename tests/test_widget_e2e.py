@@ -264,4 +264,4 @@ def test_only_configured_sites_may_use_the_chat_channel_and_erase(stack):
     assert requests.get(socket, headers={"Origin": "https://kwaadwillend.example"}, timeout=30).status_code == 400
     refused = requests.post(f"{stack.web}/widget/api/erase", json={"session_id": "a" * 48},
                             headers={"Origin": "https://kwaadwillend.example"}, timeout=30)
-    assert refused.status_code == 403 and refused.json()["field"] == "Origin"
+    assert refused.status_code == 403 and refused.json()["error"]["field"] == "Origin"

@@ -1,9 +1,13 @@
 """What the team inbox and its JSON API do with handoffs, in one place: which handoffs a team may
 see (those of its municipalities), claiming, status, notes, and the access log (NEN 7513: who did
-what with which handoff, when). Every function runs inside the caller's transaction."""
+what with which handoff, when). Every function runs inside the caller's transaction.
+
+The inbox pages and the team API both act through ``open_handoff``, ``claim``, ``set_status`` and
+``add_note``: each checks that the member's team may see the handoff, checks the value, changes
+the handoff, writes the access log and returns the handoff, or raises ``RefusedError``."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from sqlalchemy import select
 
@@ -12,8 +16,13 @@ from bot.handoff.models import STATUS_LABELS, STATUSES, AccessLogEntry, Handoff,
 from bot.handoff.store import utcnow
 from bot.regional_data import LocalTeam
 
+if TYPE_CHECKING:
+    from bot.handoff.auth import Member
+
 MAX_NOTE_CHARS = 2000
+MAX_BY_CHARS = 60
 PAGE_SIZE = 50
+NOT_FOUND = "Deze aanmelding bestaat niet, of hoort niet bij jouw team."
 
 
 def log(session, actor: str, team_name: str, action: str, handoff: Optional[Handoff] = None,
@@ -56,7 +65,7 @@ def events(session, handoff: Handoff) -> List[HandoffEvent]:
                                 .order_by(HandoffEvent.at, HandoffEvent.id)).scalars())
 
 
-def claim(session, handoff: Handoff, actor: str) -> None:
+def _claim(session, handoff: Handoff, actor: str) -> None:
     """Claims the handoff; taking it over from a colleague is visible in its history."""
     previous = handoff.claimed_by
     value = f"overgenomen van {previous}" if previous and previous != actor else actor
@@ -67,7 +76,7 @@ def claim(session, handoff: Handoff, actor: str) -> None:
         store.change_status(session, handoff, "in_behandeling", actor)
 
 
-def add_note(session, handoff: Handoff, actor: str, text: str) -> None:
+def _add_note(session, handoff: Handoff, actor: str, text: str) -> None:
     session.add(HandoffEvent(handoff_id=handoff.id, at=utcnow(), actor=actor, kind="note", value=text))
     handoff.updated_at = utcnow()
 
@@ -109,3 +118,72 @@ def as_dict(handoff: Handoff, history: Optional[List[HandoffEvent]] = None) -> D
                      "history": [{"at": e.at.isoformat() + "Z", "actor": e.actor, "kind": e.kind, "value": e.value}
                                  for e in history]})
     return data
+
+
+# --- what a member does with a handoff (the pages and the API alike) --------------------------------
+
+class RefusedError(Exception):
+    """An action that was not done. ``field`` is what is wrong: "id" when the handoff does not exist
+    or is not the member's team's (the two are not told apart), else the value's name."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+    @property
+    def not_found(self) -> bool:
+        return self.field == "id"
+
+
+def _logged(via: str, action: str) -> str:
+    """The access-log action: the API's lines start with "api: "."""
+    return f"api: {action}" if via == "api" else action
+
+
+def _team_handoff(session, member: "Member", handoff_id: str) -> Handoff:
+    handoff = get(session, member.team_name, handoff_id)
+    if handoff is None:
+        raise RefusedError(NOT_FOUND, "id")
+    return handoff
+
+
+def open_handoff(session, member: "Member", handoff_id: str, via: str = "page") -> Handoff:
+    """The handoff for the member to read; ``via`` is "page" or "api"."""
+    handoff = _team_handoff(session, member, handoff_id)
+    log(session, member.username, member.team_name, _logged(via, "bekeken"), handoff)
+    return handoff
+
+
+def claim(session, member: "Member", handoff_id: str, by: Any = None, via: str = "page") -> Handoff:
+    """The member claims the handoff; an integration may name the person (``by``) it claims for."""
+    handoff = _team_handoff(session, member, handoff_id)
+    if by is not None and (not isinstance(by, str) or not by.strip() or len(by) > MAX_BY_CHARS):
+        raise RefusedError(f'Geef bij "by" een naam van hoogstens {MAX_BY_CHARS} tekens.', "by")
+    actor = f"{member.username} ({by.strip()})" if by else member.username
+    _claim(session, handoff, actor[:80])
+    log(session, member.username, member.team_name, _logged(via, "opgepakt"), handoff)
+    return handoff
+
+
+def set_status(session, member: "Member", handoff_id: str, status: Any, via: str = "page") -> Handoff:
+    """A new status; choosing the current one again changes nothing and is not logged."""
+    handoff = _team_handoff(session, member, handoff_id)
+    problem = check_status(status)
+    if problem:
+        raise RefusedError(problem, "status")
+    if status != handoff.status:
+        store.change_status(session, handoff, status, member.username)
+        log(session, member.username, member.team_name, _logged(via, "status gewijzigd"), handoff,
+            f"status: {STATUS_LABELS[status]}")
+    return handoff
+
+
+def add_note(session, member: "Member", handoff_id: str, text: Any, via: str = "page") -> Handoff:
+    """A note in the handoff's history; the log says a note was added, never what it says."""
+    handoff = _team_handoff(session, member, handoff_id)
+    problem = check_note(text)
+    if problem:
+        raise RefusedError(problem, "text")
+    _add_note(session, handoff, member.username, text.strip())
+    log(session, member.username, member.team_name, _logged(via, "notitie toegevoegd"), handoff)
+    return handoff

@@ -4,26 +4,24 @@
   GET  /v1/waits?municipality=Katwijk&kind=jeugd_ggz_basis   current waits, shortest first
   POST /v1/providers/{provider_id}/waits                      a provider reports (X-API-Key)
   GET  /openapi.json                                          this API, described
-Errors are JSON with the field that is wrong: {"errors": [{"field": ..., "message": ...}]}.
+Errors are in the project's one API error format (bot/web/errors.py), naming the field at fault:
+{"error": {"status": 422, "message": ..., "field": ..., "details": [{"field": ..., "message": ...}]}}.
 """
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from aiohttp import web
 
 from bot.config import DATABASE_URL
 from bot.waiting_times import norms, store
 from bot.waiting_times.models import KINDS
+from bot.web.errors import ApiError, json_errors
 
 STALE_AFTER_DAYS = int(os.environ.get("WEGWIJZER_WAITS_STALE_DAYS", "90"))
 MAX_BODY_BYTES = 16 * 1024
-
-
-def _errors(status: int, errors: List[Dict[str, Any]]) -> web.Response:
-    return web.json_response({"errors": errors}, status=status)
 
 
 async def health(request: web.Request) -> web.Response:
@@ -39,7 +37,7 @@ async def read_waits(request: web.Request) -> web.Response:
     if kind not in KINDS:
         errors.append({"field": "kind", "message": f"kies uit {', '.join(KINDS)}"})
     if errors:
-        return _errors(400, errors)
+        raise ApiError.for_fields(400, errors)
     url = request.app["database_url"]
     waits = norms.with_flags(store.current_waits(url, municipality, kind, stale_after_days=STALE_AFTER_DAYS))
     return web.json_response({"municipality": municipality, "kind": kind, "stale_after_days": STALE_AFTER_DAYS,
@@ -51,28 +49,32 @@ async def report_waits(request: web.Request) -> web.Response:
     provider_id = request.match_info["provider_id"]
     caller = store.provider_for_key(url, request.headers.get("X-API-Key"))
     if caller is None:
-        return _errors(401, [{"field": "X-API-Key", "message": "ontbreekt of is onbekend"}])
+        raise ApiError(401, "De API-sleutel (X-API-Key) ontbreekt of is onbekend.", "X-API-Key")
     if caller != provider_id:
-        return _errors(403, [{"field": "provider_id", "message": "u kunt alleen de wachttijden van uw eigen organisatie melden"}])
+        raise ApiError(403, "U kunt alleen de wachttijden van uw eigen organisatie melden.", "provider_id")
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        return _errors(413, [{"field": "body", "message": "te groot"}])
+        raise ApiError(413, f"Het verzoek is te groot (hoogstens {MAX_BODY_BYTES // 1024} kB).", "body")
     try:
         body = json.loads(await request.text())
     except ValueError:
-        return _errors(400, [{"field": "body", "message": "geen geldige JSON"}])
+        raise ApiError(400, "De inhoud is geen geldige JSON.", "body") from None
     if not isinstance(body, dict):
-        return _errors(400, [{"field": "body", "message": "verwacht een JSON-object"}])
+        raise ApiError(400, "De inhoud moet een JSON-object zijn: {...}.", "body")
     try:
         report = store.validate_report(body)
     except store.InvalidReport as invalid:
-        return _errors(422, [error.as_dict() for error in invalid.errors])
+        raise ApiError.for_fields(422, [error.as_dict() for error in invalid.errors]) from None
     report_id = store.add_report(url, provider_id, report)
     return web.json_response({"id": report_id, "provider_id": provider_id}, status=201)
 
 
 def openapi() -> Dict[str, Any]:
-    error = {"type": "object", "properties": {"errors": {"type": "array", "items": {"type": "object", "properties": {
-        "row": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}}}}
+    error = {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["status", "message", "field", "details"], "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
+            "details": {"type": "array", "items": {"type": "object", "properties": {
+                "row": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}}}}}}
+    refused = {"application/json": {"schema": error}}
     report = {"type": "object", "required": ["kind", "aanmeld_weeks", "peildatum", "source"], "properties": {
         "kind": {"type": "string", "enum": list(KINDS)},
         "aanmeld_weeks": {"type": "integer", "minimum": 0, "maximum": store.MAX_WEEKS},
@@ -91,17 +93,18 @@ def openapi() -> Dict[str, Any]:
                     {"name": "municipality", "in": "query", "required": True, "schema": {"type": "string"}},
                     {"name": "kind", "in": "query", "required": True, "schema": {"type": "string", "enum": list(KINDS)}}],
                 "responses": {"200": {"description": "results with peildatum, staleness and norm flags"},
-                              "400": {"description": "a parameter is missing or wrong",
-                                      "content": {"application/json": {"schema": error}}}}}},
+                              "400": {"description": "a parameter is missing or wrong", "content": refused}}}},
             "/v1/providers/{provider_id}/waits": {"post": {
                 "summary": "A provider reports its current wait for one kind of help (history is kept)",
                 "security": [{"apiKey": []}],
                 "parameters": [{"name": "provider_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": report}}},
                 "responses": {"201": {"description": "stored"},
-                              "401": {"description": "no or unknown API key"},
-                              "403": {"description": "the key belongs to another provider"},
-                              "422": {"description": "a field is wrong", "content": {"application/json": {"schema": error}}}}}},
+                              "400": {"description": "the body is not a JSON object", "content": refused},
+                              "401": {"description": "no or unknown API key", "content": refused},
+                              "403": {"description": "the key belongs to another provider", "content": refused},
+                              "413": {"description": "the body is too big", "content": refused},
+                              "422": {"description": "a field is wrong", "content": refused}}}},
         },
         "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
     }
@@ -112,7 +115,7 @@ async def openapi_json(request: web.Request) -> web.Response:
 
 
 def make_app(database_url: str = DATABASE_URL) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     app["database_url"] = database_url
     app.add_routes([web.get("/health", health), web.get("/v1/waits", read_waits),
                     web.post("/v1/providers/{provider_id}/waits", report_waits),
