@@ -20,7 +20,7 @@ from actions import faq, safety
 from actions.common import (CLARIFICATION_SLOTS, conversation_ref, latest_entities, latest_intent, latest_semantic,
                             latest_text, say, team_for)
 from actions.triage import field_buttons, field_from, summary_text
-from bot import answers, clarification, config, indicators, intake, regions, text_checks, texts
+from bot import answers, clarification, indicators, intake, regions, settings, text_checks, texts
 from bot.handoff import consent as consent_rules
 from bot.handoff import contact as contact_rules
 from bot.handoff import store, summary
@@ -305,7 +305,7 @@ class ValidateHandoffForm(Action):
             waits_shown=list(tracker.get_slot("waits_shown") or []),
             conversation_id=tracker.sender_id, webhook_url=team.get("handoff_webhook_url"))
         try:
-            _, reference = store.create(config.DATABASE_URL, data)
+            _, reference = store.create(settings.DATABASE_URL, data)
         except Exception as error:  # noqa: BLE001 - the user must hear it failed, and nothing is claimed
             logger.error("handoff not stored: %s", type(error).__name__)
             say(dispatcher, tracker, "handoff_failed", contact=contact)
@@ -383,7 +383,7 @@ class ValidateStatusForm(Action):
             return [SlotSet("status_reference", None), SlotSet("requested_slot", "status_reference")]
         reference = tracker.get_slot("status_reference")
         try:
-            found = store.status_for(config.DATABASE_URL, reference, text)
+            found = store.status_for(settings.DATABASE_URL, reference, text)
         except Exception as error:  # noqa: BLE001 - the database may be down: say so
             logger.error("status question failed: %s", type(error).__name__)
             say(dispatcher, tracker, "status_unavailable")

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import conversation_ref, latest_entities, latest_intent, latest_semantic, latest_text, say, slot_values
 from bot import answers, clarification, indicators, intake, safety, texts
-from bot.config import MAX_MESSAGE_CHARS
+from bot.settings import MAX_MESSAGE_CHARS
 
 RESPONSES = {
     "emergency": ["safety_acute", "safety_all_lines"],

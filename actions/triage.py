@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, latest_semantic, latest_text, say, slot_values, team_for, user_turns
 from bot import clarification, indicators, regions, safety, scope, triage
-from bot.config import MAX_SUMMARY_CHARS
+from bot.settings import MAX_SUMMARY_CHARS
 from bot.handoff import summary
 
 # How the clarification form ended when there is no summary to show (actions/clarification.py).

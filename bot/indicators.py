@@ -15,7 +15,7 @@ from sqlalchemy import Column, Date, Integer, String, select
 from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot import db
-from bot.config import DATABASE_URL
+from bot.settings import DATABASE_URL
 
 logger = logging.getLogger(__name__)
 Base = declarative_base()

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 
 from bot import knowledge
-from bot.config import PIPELINE_DIR
+from bot.settings import PIPELINE_DIR
 
 NUMBER_WORDS = {
     "nul": 0, "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,

@@ -64,7 +64,7 @@ def purge_trackers(url: str, days: int = DEFAULT_DAYS, now: Optional[float] = No
 
 
 def main() -> None:
-    from bot.config import DATABASE_URL
+    from bot.settings import DATABASE_URL
     from bot.handoff import retention as handoff_retention
 
     parser = argparse.ArgumentParser(description=__doc__)

@@ -25,7 +25,7 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
     os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None)
 # Everything the tests store in-process (indicators from the actions' unit tests) goes to a
 # throwaway database, never to var/wegwijzer.db or a configured production database. Set before
-# any test module imports bot.config, which reads DATABASE_URL once.
+# any test module imports bot.settings, which reads DATABASE_URL once.
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='wegwijzer-tests-')}/test.db"
 REDIS = os.environ.get("TEST_REDIS_URL")
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"

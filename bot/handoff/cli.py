@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 
-from bot.config import DATABASE_URL
+from bot.settings import DATABASE_URL
 from bot.handoff import auth, delivery, retention
 from bot.waiting_times.cli import migrate
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.config import DATABASE_URL, ROOT
+from bot.settings import DATABASE_URL, ROOT
 
 
 def migrate(url: str) -> None:

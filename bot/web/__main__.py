@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot import db
-from bot.config import DATABASE_URL, ROOT
+from bot.settings import DATABASE_URL, ROOT
 from bot.handoff import auth
 from bot.handoff.models import Staff
 from bot.regional_data import LocalTeam

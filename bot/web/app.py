@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import secrets
 from pathlib import Path
@@ -25,8 +24,8 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
-from bot import db, knowledge, retention
-from bot.config import ROOT, allowed_origins
+from bot import db, knowledge, retention, settings
+from bot.settings import ROOT, allowed_origins
 from bot.handoff import auth, delivery, inbox, store
 from bot.handoff.consent import BAND_LABELS
 from bot.handoff.models import STATUS_LABELS, STATUSES
@@ -85,7 +84,7 @@ TEMPLATES.globals["labels"] = _labels()
 
 
 def secure_cookies() -> bool:
-    return os.environ.get("WEGWIJZER_SECURE_COOKIES") == "1"
+    return settings.secure_cookies()
 
 
 def render(name: str, http_status: int = 200, **values: Any) -> web.Response:
@@ -380,11 +379,11 @@ async def api_access_log(request: web.Request, member) -> web.Response:
 # --- the website widget and its pages -----------------------------------------------------------
 
 def TRACKER_URL() -> str:  # noqa: N802 - read when used, so a test can point it elsewhere
-    return os.environ.get("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db")
+    return settings.tracker_database_url()
 
 
 def _rasa_url() -> str:
-    return os.environ.get("WEGWIJZER_RASA_PUBLIC_URL", "http://127.0.0.1:5005").rstrip("/")
+    return settings.rasa_public_url()
 
 
 def _widget_page(name: str, **values: Any) -> web.Response:
@@ -398,7 +397,7 @@ def _widget_page(name: str, **values: Any) -> web.Response:
 
 
 async def demo_page(request: web.Request) -> web.Response:
-    return _widget_page("demo.html", municipality=os.environ.get("WEGWIJZER_DEMO_MUNICIPALITY", "Leiden"))
+    return _widget_page("demo.html", municipality=settings.demo_municipality())
 
 
 async def professional_page(request: web.Request) -> web.Response:
@@ -408,8 +407,8 @@ async def professional_page(request: web.Request) -> web.Response:
 
 
 async def privacy_page(request: web.Request) -> web.Response:
-    return render("privacy.html", retention_days=os.environ.get("WEGWIJZER_RETENTION_DAYS", "90"),
-                  handoff_days=os.environ.get("WEGWIJZER_HANDOFF_RETENTION_DAYS", "90"))
+    return render("privacy.html", retention_days=settings.RETENTION_DAYS,
+                  handoff_days=settings.HANDOFF_RETENTION_DAYS)
 
 
 async def accessibility_page(request: web.Request) -> web.Response:
