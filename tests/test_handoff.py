@@ -13,7 +13,6 @@ from actions import handoff as handoff_actions
 from bot import db, settings
 from bot.handoff import store
 from bot.handoff.models import Handoff
-from bot.waiting_times.cli import migrate
 from tests.conftest import stored_handoff
 
 CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "municipality_known": True,
@@ -25,7 +24,7 @@ CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden"
 
 @pytest.fixture(scope="module", autouse=True)
 def database():
-    migrate(settings.DATABASE_URL)
+    db.migrate(settings.DATABASE_URL)
     return settings.DATABASE_URL
 
 
