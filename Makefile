@@ -45,7 +45,7 @@ browser:
 	scripts/setup-browser.sh
 
 $(PIPELINE): $(STAMP) bot/nlp.py bot/knowledge/regions.yml bot/knowledge/roles.yml
-	$(PY) -m bot.nlp build
+	$(PY) -m bot build-nlp
 
 train: $(MODEL)
 
@@ -89,7 +89,7 @@ bench: setup train
 	$(PY) -m tests.bench $(BENCH_ARGS)
 
 purge: setup
-	$(PY) -m bot.retention
+	$(PY) -m bot purge
 
 clean:
 	rm -rf build models/*.tar.gz reports results var .pytest_cache

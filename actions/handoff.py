@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import safety
 from actions.common import carry_out, conversation_ref, latest_intent, latest_text, message, say, team_for
-from bot import clarification, config, indicators, texts
+from bot import clarification, indicators, settings, texts
 from bot.handoff import store
 from bot.handoff.turn import eligible, handoff_turn, new_handoff, submitted
 
@@ -32,7 +32,7 @@ class ValidateHandoffForm(Action):
             return events
         record = new_handoff({**slots, **outcome.updates}, tracker.sender_id)
         try:
-            _, reference = store.create(config.DATABASE_URL, record)
+            _, reference = store.create(settings.DATABASE_URL, record)
         except Exception as error:  # noqa: BLE001 - the user must hear it failed, and nothing is claimed
             logger.error("handoff not stored: %s", type(error).__name__)
             reference = None
@@ -102,7 +102,7 @@ class ValidateStatusForm(Action):
             return [SlotSet("status_reference", None), SlotSet("requested_slot", "status_reference")]
         reference = tracker.get_slot("status_reference")
         try:
-            found = store.status_for(config.DATABASE_URL, reference, text)
+            found = store.status_for(settings.DATABASE_URL, reference, text)
         except Exception as error:  # noqa: BLE001 - the database may be down: say so
             logger.error("status question failed: %s", type(error).__name__)
             say(dispatcher, tracker, "status_unavailable")

@@ -11,7 +11,7 @@ from typing import Any, Awaitable, Callable
 from rasa.core.channels.socketio import SocketIOInput
 
 from bot import rasa_speedups
-from bot.config import allowed_origins
+from bot.settings import allowed_origins
 
 # The Rasa server imports this module at start-up (credentials.yml): apply the measured speed-up.
 rasa_speedups.apply()

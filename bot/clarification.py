@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot import answers, faq, intake, knowledge, regions, scope, text_checks, texts, turn
-from bot.config import MAX_SUMMARY_CHARS
+from bot.settings import MAX_SUMMARY_CHARS
 
 # The order in which questions are asked (domain.md §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",

@@ -25,6 +25,7 @@ from typing import Dict, Iterable, List, Optional
 
 import numpy as np
 
+from bot import settings
 from bot.encoder_worker import DIM, HEADER, SEPARATOR
 
 logger = logging.getLogger("bot.encoder")
@@ -175,7 +176,7 @@ class Encoder:
         self.timeout = timeout
         self.restart_backoff = restart_backoff
         self.start_timeout = start_timeout
-        self.stats_path = stats_path or os.environ.get("WEGWIJZER_ENCODER_STATS") or None
+        self.stats_path = stats_path or settings.ENCODER_STATS
         # computed: encodings the engine produced; failures: calls that got no vector.
         self.stats: Dict[str, int] = {"computed": 0, "cache_hits": 0, "failures": 0, "restarts": 0}
         self._worker: Optional[_Worker] = None

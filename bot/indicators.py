@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import lru_cache
 from typing import Optional
 
 from sqlalchemy import Column, Date, Integer, String, select
-from sqlalchemy.orm import declarative_base, sessionmaker
 
 from bot import db
-from bot.config import DATABASE_URL
+from bot.db import Base
+from bot.settings import DATABASE_URL
 
 logger = logging.getLogger(__name__)
-Base = declarative_base()
 
 KINDS = {"route", "safety", "safety_check", "lighter_accepted", "handoff", "feedback"}
 
@@ -38,13 +36,6 @@ class IndicatorEvent(Base):
     score = Column(Integer)
 
 
-@lru_cache(maxsize=None)
-def _sessions(url: str) -> sessionmaker:
-    """The shared sessionmaker (bot/db.py), once the table exists (made on first use)."""
-    Base.metadata.create_all(db.engine(url))
-    return db.sessions(url)
-
-
 def record(kind: str, conversation_ref: str, *, role: Optional[str] = None, municipality: Optional[str] = None,
            domain: Optional[str] = None, route: Optional[str] = None, turns: Optional[int] = None,
            score: Optional[int] = None, url: str = DATABASE_URL) -> bool:
@@ -53,7 +44,7 @@ def record(kind: str, conversation_ref: str, *, role: Optional[str] = None, muni
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind: {kind}")
     try:
-        with _sessions(url)() as session, session.begin():
+        with db.sessions(url)() as session, session.begin():
             session.add(IndicatorEvent(occurred_on=dt.date.today(), conversation_ref=conversation_ref, kind=kind,
                                        role=role, municipality=municipality, domain=domain, route=route,
                                        turns=turns, score=score))
@@ -64,5 +55,5 @@ def record(kind: str, conversation_ref: str, *, role: Optional[str] = None, muni
 
 
 def all_events(url: str = DATABASE_URL) -> list:
-    with _sessions(url)() as session:
+    with db.sessions(url)() as session:
         return list(session.execute(select(IndicatorEvent).order_by(IndicatorEvent.id)).scalars())

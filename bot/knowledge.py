@@ -6,17 +6,12 @@ first start, bot/regional_data.py); otherwise, and for everything else, from bot
 Values are cached for the life of the process: restart after loading new data."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from typing import Any, Dict
 
 import yaml
 
-from bot.config import DATABASE_URL, KNOWLEDGE_DIR
-
-
-def source() -> str:
-    return os.environ.get("WEGWIJZER_KNOWLEDGE_SOURCE", "files")
+from bot.settings import DATABASE_URL, KNOWLEDGE_DIR, knowledge_source
 
 
 def load_file(name: str) -> Dict[str, Any]:
@@ -29,6 +24,6 @@ def load_file(name: str) -> Dict[str, Any]:
 def load(name: str) -> Dict[str, Any]:
     from bot import regional_data
 
-    if source() == "database" and name in regional_data.DOCUMENTS:
+    if knowledge_source() == "database" and name in regional_data.DOCUMENTS:
         return regional_data.read_document(DATABASE_URL, name)
     return load_file(name)

@@ -1,11 +1,10 @@
 """Builds and loads the Dutch spaCy pipeline: blank("nl"), lookup lemmatizer, domain entity ruler.
 
 There is no pretrained Dutch model to download here, so the pipeline is built from source by the
-set-up step (`python -m bot.nlp build`) and loaded by Rasa's SpacyNLP from `build/spacy_nl`.
+set-up step (`python -m bot build-nlp`) and loaded by Rasa's SpacyNLP from `build/spacy_nl`.
 """
 from __future__ import annotations
 
-import argparse
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,7 @@ import spacy
 from spacy.language import Language
 
 from bot import knowledge
-from bot.config import PIPELINE_DIR
+from bot.settings import PIPELINE_DIR
 
 NUMBER_WORDS = {
     "nul": 0, "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
@@ -82,14 +81,3 @@ def load() -> Language:
         build()
     return spacy.load(PIPELINE_DIR)
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["build"])
-    parser.add_argument("--target", type=Path, default=PIPELINE_DIR)
-    args = parser.parse_args()
-    print(f"spaCy pipeline written to {build(args.target)}")
-
-
-if __name__ == "__main__":
-    main()

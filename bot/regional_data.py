@@ -7,11 +7,10 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, delete, select
-from sqlalchemy.orm import declarative_base
 
 from bot import db
+from bot.db import Base
 
-Base = declarative_base()
 DOCUMENTS = ("regions", "voorveld", "scope")
 
 

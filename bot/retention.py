@@ -1,12 +1,10 @@
 """Retention: deletes conversations (Rasa tracker events) whose last message is older than the
 retention period (WEGWIJZER_RETENTION_DAYS, default 90), and handoffs with their conversation
 closed longer ago than WEGWIJZER_HANDOFF_RETENTION_DAYS (default 90; bot/handoff/retention.py).
-Runs at every `make run` and as `make purge`; the anonymised indicators hold no personal data and
-are kept."""
+Runs at every `make run` and as `make purge` (`python -m bot purge`); the anonymised indicators
+hold no personal data and are kept."""
 from __future__ import annotations
 
-import argparse
-import os
 import contextlib
 import time
 from typing import Iterable, Iterator, List, Optional
@@ -14,9 +12,9 @@ from typing import Iterable, Iterator, List, Optional
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection
 
-from bot import db
+from bot.settings import RETENTION_DAYS
 
-DEFAULT_DAYS = int(os.environ.get("WEGWIJZER_RETENTION_DAYS", "90"))
+DEFAULT_DAYS = RETENTION_DAYS
 
 
 @contextlib.contextmanager
@@ -62,23 +60,3 @@ def purge_trackers(url: str, days: int = DEFAULT_DAYS, now: Optional[float] = No
         _delete(connection, stale)
         return len(stale)
 
-
-def main() -> None:
-    from bot.config import DATABASE_URL
-    from bot.handoff import retention as handoff_retention
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tracker-url", default=os.environ.get("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db"))
-    parser.add_argument("--days", type=int, default=DEFAULT_DAYS)
-    parser.add_argument("--database-url", default=DATABASE_URL)
-    parser.add_argument("--handoff-days", type=int, default=handoff_retention.DEFAULT_DAYS)
-    args = parser.parse_args()
-    if inspect(db.engine(args.database_url)).has_table("handoffs"):
-        counts = handoff_retention.purge(args.database_url, args.handoff_days, args.tracker_url)
-        print(f"Retention: {counts['handoffs']} handoff(s) closed more than {args.handoff_days} days ago deleted, "
-              f"with {counts['transcripts']} conversation(s)")
-    print(f"Retention: {purge_trackers(args.tracker_url, args.days)} conversation(s) older than {args.days} days deleted")
-
-
-if __name__ == "__main__":
-    main()

@@ -6,7 +6,7 @@ import html
 import re
 from typing import Optional, Tuple
 
-from bot.config import MAX_MESSAGE_CHARS
+from bot.settings import MAX_MESSAGE_CHARS
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _WORD_CHAR = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit ("14" is an answer)

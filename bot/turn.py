@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from bot import answers, clarification, intake, safety, texts
-from bot.config import MAX_MESSAGE_CHARS
+from bot.settings import MAX_MESSAGE_CHARS
 
 
 @dataclass(frozen=True)

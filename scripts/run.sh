@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
+# Settings from .env, if there is one, for Rasa and this script too (the environment wins).
+eval "$(.venv/bin/python -m bot export-env)"
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 ENDPOINTS=${ENDPOINTS:-endpoints.yml}
@@ -14,25 +16,25 @@ WAITS_PORT=${WAITS_PORT:-8000}
 WEB_PORT=${WEB_PORT:-8080}
 export WEGWIJZER_WAITS_URL=${WEGWIJZER_WAITS_URL:-http://127.0.0.1:$WAITS_PORT}
 # Regions, local teams, voorveld and scope come from the database (loaded from bot/knowledge/ on
-# first start; `python -m bot.waiting_times.cli load-knowledge` after editing the files).
+# first start; `python -m bot load` after editing the files).
 export WEGWIJZER_KNOWLEDGE_SOURCE=${WEGWIJZER_KNOWLEDGE_SOURCE:-database}
 
 # Database tables and, on first start, the regional knowledge and example providers.
-.venv/bin/python -m bot.waiting_times.cli seed-demo
+.venv/bin/python -m bot seed-demo
 # Retention: old conversations, and handoffs closed longer ago than the retention period.
-.venv/bin/python -m bot.retention
+.venv/bin/python -m bot purge
 # On first start: example inbox accounts for two local teams (passwords in var/, not printed).
-.venv/bin/python -m bot.web demo-accounts
+.venv/bin/python -m bot demo-accounts
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-.venv/bin/python -m bot.waiting_times.cli serve --port "$WAITS_PORT" > var/waiting-times.log 2>&1 &
+.venv/bin/python -m bot serve-waits --port "$WAITS_PORT" > var/waiting-times.log 2>&1 &
 pids+=($!)
 # rasa-sdk listens on SANIC_HOST (its default is every interface): keep it on this machine.
 SANIC_HOST=${SANIC_HOST:-127.0.0.1} .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" > var/actions.log 2>&1 &
 pids+=($!)
-.venv/bin/python -m bot.web serve --port "$WEB_PORT" > var/web.log 2>&1 &
+.venv/bin/python -m bot serve --port "$WEB_PORT" > var/web.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086
 .venv/bin/rasa run --model models/wegwijzer.tar.gz --endpoints "$ENDPOINTS" --credentials credentials.yml \

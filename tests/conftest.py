@@ -25,7 +25,7 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
     os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None)
 # Everything the tests store in-process (indicators from the actions' unit tests) goes to a
 # throwaway database, never to var/wegwijzer.db or a configured production database. Set before
-# any test module imports bot.config, which reads DATABASE_URL once.
+# any test module imports bot.settings, which reads DATABASE_URL once.
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='wegwijzer-tests-')}/test.db"
 REDIS = os.environ.get("TEST_REDIS_URL")
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
@@ -105,9 +105,9 @@ class Servers:
         """The waiting-times service, with the regional knowledge and example providers loaded."""
         port = _free_port()
         url = self.env["DATABASE_URL"]  # one database, as in `make run`: knowledge, waits, indicators
-        subprocess.run([sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "seed-demo"],
+        subprocess.run([sys.executable, "-m", "bot", "--database-url", url, "seed-demo"],
                        cwd=ROOT, env=self.env, check=True, capture_output=True)
-        self._start("waits", [sys.executable, "-m", "bot.waiting_times.cli", "--database-url", url, "serve",
+        self._start("waits", [sys.executable, "-m", "bot", "--database-url", url, "serve-waits",
                               "--port", str(port)])
         _wait_for(f"http://127.0.0.1:{port}/health", list(self.processes.values()),
                   [self.work / f"{name}.log" for name in self.processes])
@@ -169,15 +169,14 @@ def migrated_database(kind: str, folder: Path) -> Iterator[str]:
     """An empty project database with every migration applied: SQLite in ``folder``, or a
     throwaway database on the test PostgreSQL server."""
     from bot import db
-    from bot.waiting_times.cli import migrate
 
     if kind == "sqlite":
         url = f"sqlite:///{folder / 'project.db'}"
-        migrate(url)
+        db.migrate(url)
         yield url
         return
     with temporary_postgres_database() as url:
-        migrate(url)
+        db.migrate(url)
         yield url
         db.engine(url).dispose()
 

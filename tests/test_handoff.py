@@ -10,10 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import handoff as handoff_actions
-from bot import config, db
+from bot import db, settings
 from bot.handoff import store
 from bot.handoff.models import Handoff
-from bot.waiting_times.cli import migrate
 from tests.conftest import stored_handoff
 
 CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "municipality_known": True,
@@ -25,8 +24,8 @@ CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden"
 
 @pytest.fixture(scope="module", autouse=True)
 def database():
-    migrate(config.DATABASE_URL)
-    return config.DATABASE_URL
+    db.migrate(settings.DATABASE_URL)
+    return settings.DATABASE_URL
 
 
 class Conversation:
@@ -61,7 +60,7 @@ class Conversation:
 
 
 def stored(reference: str) -> Optional[Handoff]:
-    return stored_handoff(config.DATABASE_URL, reference)
+    return stored_handoff(settings.DATABASE_URL, reference)
 
 
 def start_with_consent(chat: Conversation) -> None:
@@ -294,7 +293,7 @@ def test_the_status_question_gives_the_status_the_team_set():
                           ("06 12 34 56 78", "inform"))
     assert "telefoonnummer of e-mailadres" in replies[0]
     assert reference in replies[1] and "ontvangen" in replies[1]
-    with db.sessions(config.DATABASE_URL)() as session, session.begin():
+    with db.sessions(settings.DATABASE_URL)() as session, session.begin():
         row = session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one()
         store.change_status(session, row, "contact_opgenomen", "medewerker")
     replies = status_chat(("hoe staat het met mijn aanmelding?", "ask_handoff_status"), (reference, "inform"),

@@ -156,7 +156,7 @@ def test_plain_http_to_another_host_is_refused():
 
 def _worker(url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "WEGWIJZER_DELIVERY_LEASE_SECONDS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "bot.handoff.cli", "--database-url", url, "deliver",
+    return subprocess.Popen([sys.executable, "-m", "bot", "--database-url", url, "deliver",
                              "--interval", "0.2"], cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)
 
 
@@ -219,7 +219,7 @@ def test_retention_deletes_what_is_due_and_nothing_else(url, tmp_path):
 
 
 def test_the_purge_command_runs(url, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bot.handoff.cli", "--database-url", url, "purge",
+    result = subprocess.run([sys.executable, "-m", "bot", "--database-url", url, "purge",
                              "--tracker-url", f"sqlite:///{tmp_path / 'none.db'}"], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     assert result.returncode == 0 and "0 handoff(s) closed more than 90 days ago deleted" in result.stdout

@@ -1,4 +1,4 @@
-"""The local team's inbox and JSON API, served by `python -m bot.web serve` on loopback and used
+"""The local team's inbox and JSON API, served by `python -m bot serve` on loopback and used
 the way a team member's browser and an integration would."""
 import re
 import subprocess
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot import db
 from bot.handoff import auth, store
 from bot.handoff.models import AccessLogEntry, Handoff
-from bot.waiting_times import cli
+from bot import cli
 from tests.conftest import ROOT, _free_port, _wait_for
 
 LEIDEN, KATWIJK = "Jeugd- en Gezinsteam Leiden", "Jeugd- en Gezinsteam Katwijk"
@@ -30,7 +30,7 @@ def site(tmp_path_factory):
     auth.add_staff(url, "cees", LEIDEN, "Cees (Leiden)", PASSWORD)
     port = _free_port()
     log = work / "web.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--database-url", url, "serve", "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", url, "serve", "--port", str(port),
                                 "--no-delivery"], cwd=ROOT, stdout=open(log, "a"), stderr=subprocess.STDOUT)
     try:
         _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
@@ -255,27 +255,25 @@ def test_the_api_names_what_is_wrong(site):
 
 
 def test_the_cli_makes_demo_accounts_once_and_checks_new_staff(tmp_path, monkeypatch, capsys):
-    from bot.web.__main__ import demo_accounts, main
-
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert cli.main(["--database-url", url, "seed-demo"]) == 0
     accounts = tmp_path / "accounts.txt"
-    demo_accounts(url, accounts)
+    auth.demo_accounts(url, accounts)
     assert accounts.stat().st_mode & 0o777 == 0o600
     lines = accounts.read_text().splitlines()[1:]
     username, password = lines[0].split()[:2]
     assert auth.login(url, username, password).member.team_name == LEIDEN
-    assert demo_accounts(url, accounts).startswith("Inbox accounts exist already")
+    assert auth.demo_accounts(url, accounts).startswith("Inbox accounts exist already")
     assert accounts.read_text().splitlines()[1:] == lines
 
     monkeypatch.setenv("WEGWIJZER_NEW_PASSWORD", "te-kort")
     add_eva = ["--database-url", url, "add-staff", "--username", "eva", "--team", LEIDEN, "--display-name", "Eva"]
-    assert main(add_eva) == 2
+    assert cli.main(add_eva) == 2
     monkeypatch.setenv("WEGWIJZER_NEW_PASSWORD", PASSWORD)
-    assert main(["--database-url", url, "add-staff", "--username", "eva", "--team", "Geen Team",
-                 "--display-name", "Eva"]) == 2
+    assert cli.main(["--database-url", url, "add-staff", "--username", "eva", "--team", "Geen Team",
+                     "--display-name", "Eva"]) == 2
     assert "no local team named 'Geen Team'" in capsys.readouterr().err
-    assert main(add_eva) == 0
+    assert cli.main(add_eva) == 0
     assert auth.login(url, "eva", PASSWORD).member is not None
 
 

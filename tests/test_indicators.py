@@ -1,6 +1,5 @@
 """Anonymised indicators and retention, on SQLite and (when TEST_POSTGRES_URL is set, as in CI)
 on the PostgreSQL server this machine provides."""
-import os
 import time
 import uuid
 
@@ -8,19 +7,12 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from bot import indicators, retention
-
-POSTGRES = os.environ.get("TEST_POSTGRES_URL")
-DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES else [])
+from tests.conftest import DATABASES, migrated_database
 
 
 @pytest.fixture(params=DATABASES)
 def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    from tests.conftest import temporary_postgres_database
-
-    with temporary_postgres_database() as url:
+    with migrated_database(request.param, tmp_path) as url:
         yield url
 
 

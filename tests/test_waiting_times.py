@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from bot import db
 from bot.waiting_times import norms, store
-from bot.waiting_times.cli import migrate
 from bot.waiting_times.models import Provider, ProviderArea, WaitReport
 from tests.conftest import DATABASES, ROOT, _free_port, _wait_for, migrated_database
 
@@ -45,8 +44,8 @@ def service(database_url, tmp_path):
     port = _free_port()
     log = tmp_path / "service.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "bot.waiting_times.cli", "--database-url", database_url,
-                                "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=open(log, "w"),
+    process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", database_url,
+                                "serve-waits", "--port", str(port)], cwd=ROOT, env=env, stdout=open(log, "w"),
                                stderr=subprocess.STDOUT)
     try:
         _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
@@ -141,7 +140,7 @@ def test_demo_data_covers_every_configured_municipality(tmp_path):
     from bot import knowledge
 
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    migrate(url)
+    db.migrate(url)
     assert store.seed_demo(url) > 0 and store.seed_demo(url) == 0  # loaded once
     municipalities = {m["name"] for r in knowledge.load("regions")["regions"] for m in r["municipalities"]}
     for name in municipalities:

@@ -54,7 +54,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         servers.start_actions()
         servers.start_rasa()
         servers.env["WEGWIJZER_RASA_PUBLIC_URL"] = f"http://127.0.0.1:{servers.rasa_port}"
-        servers._start("web", [sys.executable, "-m", "bot.web", "--database-url", servers.env["DATABASE_URL"],
+        servers._start("web", [sys.executable, "-m", "bot", "--database-url", servers.env["DATABASE_URL"],
                                "serve", "--port", str(web_port), "--no-delivery"])
         _wait_for(f"{web}/health", list(servers.processes.values()),
                   [work / f"{name}.log" for name in servers.processes])

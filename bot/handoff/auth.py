@@ -9,8 +9,10 @@ import datetime as dt
 import functools
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Tuple
 
 from sqlalchemy import delete, select
@@ -20,6 +22,7 @@ from bot.handoff import inbox
 from bot.handoff.models import ApiToken, Staff, StaffSession
 from bot.handoff.store import utcnow
 from bot.regional_data import LocalTeam
+from bot.settings import ROOT
 
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
 MIN_PASSWORD_CHARS = 12
@@ -27,6 +30,8 @@ MAX_FAILED = 5
 LOCK_MINUTES = 15
 SESSION_HOURS = 8  # at most, from login
 IDLE_MINUTES = 30  # a session not used this long ends (a shared desk, a laptop left open)
+DEMO_MUNICIPALITIES = ("Leiden", "Katwijk")
+DEMO_FILE = ROOT / "var" / "demo-inbox-accounts.txt"
 
 
 def hash_password(password: str) -> str:
@@ -175,3 +180,28 @@ def token_member(url: str, token: Optional[str]) -> Optional[Member]:
         if row is None:
             return None
         return Member(-row.id, f"api:{row.name}", row.name, row.team_name)
+
+
+def demo_accounts(url: str, path: Path = DEMO_FILE) -> str:
+    """Example staff for two teams, made once; their passwords go to a file only this user reads."""
+    with db.sessions(url)() as session:
+        if session.execute(select(Staff.id).limit(1)).first():
+            return f"Inbox accounts exist already (example accounts, if made here: {path})."
+        teams = {m: session.execute(select(LocalTeam.name).where(LocalTeam.municipality == m)).scalar()
+                 for m in DEMO_MUNICIPALITIES}
+    missing = [m for m, team in teams.items() if team is None]
+    if missing:
+        raise ValueError(f"no local team for {', '.join(missing)}: load the regional data first "
+                         "(python -m bot seed-demo)")
+    lines = []
+    for municipality, team in teams.items():
+        username = f"demo-{municipality.lower()}"
+        password = secrets.token_urlsafe(12)
+        add_staff(url, username, team, f"Demo medewerker {municipality}", password)
+        lines.append(f"{username}  {password}  ({team})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    # Created readable by this user only from the start (not chmod-ed after writing).
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+        file.write("Example inbox accounts (username, password, team):\n" + "\n".join(lines) + "\n")
+    return f"Example inbox accounts made; usernames and passwords are in {path}."

@@ -13,7 +13,7 @@ the outbox table (bot/handoff/models.py).
 
 Signature: ``X-Wegwijzer-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`` with
 ``X-Wegwijzer-Timestamp`` (Unix seconds); the receiver recomputes it with the team's secret and
-rejects old timestamps. The secret is per team (``python -m bot.handoff.cli webhook-secret``)."""
+rejects old timestamps. The secret is per team (``python -m bot webhook-secret``)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import threading
 import time
@@ -35,12 +34,13 @@ from sqlalchemy import or_, select
 from bot import db
 from bot.handoff.models import Handoff, OutboxMessage, WebhookSecret
 from bot.handoff.store import utcnow
+from bot.settings import DELIVERY_BACKOFF_SECONDS, DELIVERY_LEASE_SECONDS
 
 logger = logging.getLogger(__name__)
 
-BACKOFF_SECONDS = float(os.environ.get("WEGWIJZER_DELIVERY_BACKOFF_SECONDS", "30"))
+BACKOFF_SECONDS = DELIVERY_BACKOFF_SECONDS
 MAX_BACKOFF_SECONDS = 3600.0
-LEASE_SECONDS = float(os.environ.get("WEGWIJZER_DELIVERY_LEASE_SECONDS", "60"))
+LEASE_SECONDS = DELIVERY_LEASE_SECONDS
 TIMEOUT = (2.0, 10.0)  # connect, read (seconds)
 BATCH = 20
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

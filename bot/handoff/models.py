@@ -1,15 +1,14 @@
 """Tables for handoffs, their delivery, the team inbox's staff and the access log.
 
-Created by the Alembic migration migrations/versions/0003_handoffs.py. Personal data lives only in
+Created by the Alembic migrations (migrations/versions/0003_handoffs.py). Personal data lives only in
 ``handoffs.contact`` and ``handoffs.summary`` (and in notes staff write); everything that points
 to a handoff is deleted with it (retention, bot/handoff/retention.py), except the access log,
 which keeps the reference but no personal data (NEN 7513: who saw which case, when)."""
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+from bot.db import Base
 
 # The statuses a local team gives a handoff; the referrer's status question shows the same.
 STATUSES = ("nieuw", "in_behandeling", "contact_opgenomen", "afgerond", "doorverwezen")

@@ -5,7 +5,6 @@ works on them. Expired inbox sessions go too. The access log keeps the reference
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Dict, List, Optional
 
 from sqlalchemy import delete, select
@@ -14,8 +13,9 @@ from bot import db
 from bot.handoff.models import Handoff, HandoffEvent, OutboxMessage, StaffSession
 from bot.handoff.store import utcnow
 from bot.retention import delete_conversations
+from bot.settings import HANDOFF_RETENTION_DAYS
 
-DEFAULT_DAYS = int(os.environ.get("WEGWIJZER_HANDOFF_RETENTION_DAYS", "90"))
+DEFAULT_DAYS = HANDOFF_RETENTION_DAYS
 
 
 def purge(url: str, days: int = DEFAULT_DAYS, tracker_url: Optional[str] = None,

@@ -2,13 +2,13 @@
 Returns None when the service is down or slow, so the conversation can go on without it."""
 from __future__ import annotations
 
-import os
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 
-WAITS_URL = os.environ.get("WEGWIJZER_WAITS_URL", "http://127.0.0.1:8000")
+from bot.settings import WAITS_URL
+
 
 
 class WaitingTimesClient:

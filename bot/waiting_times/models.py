@@ -3,9 +3,8 @@ never overwrites an old one; the newest report per provider and kind of help is 
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+from bot.db import Base
 
 KINDS = ("jeugd_ggz_basis", "jeugd_ggz_specialistisch", "ambulante_jeugdhulp", "dagbehandeling_kdc",
          "pleegzorg", "gezinshuis", "verblijf", "crisis")

@@ -10,17 +10,16 @@ Errors are in the project's one API error format (bot/web/errors.py), naming the
 from __future__ import annotations
 
 import json
-import os
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 from aiohttp import web
 
-from bot.config import DATABASE_URL
+from bot.settings import DATABASE_URL, WAITS_STALE_DAYS
 from bot.waiting_times import norms, store
 from bot.waiting_times.models import KINDS
 from bot.web.errors import ApiError, json_errors
 
-STALE_AFTER_DAYS = int(os.environ.get("WEGWIJZER_WAITS_STALE_DAYS", "90"))
+STALE_AFTER_DAYS = WAITS_STALE_DAYS
 MAX_BODY_BYTES = 16 * 1024
 
 

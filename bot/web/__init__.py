@@ -1,2 +1,2 @@
 """The project's web process: the local team's inbox (HTML) and its JSON API, and the handoff
-delivery worker in the background. `python -m bot.web serve` (started by `make run`)."""
+delivery worker in the background. `python -m bot serve` (started by `make run`)."""

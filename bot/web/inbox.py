@@ -3,14 +3,13 @@ notes and the team's access log. A session cookie says who is logged in; every P
 session's CSRF token; every page escapes what it shows (a handoff holds what strangers typed)."""
 from __future__ import annotations
 
-import os
 import secrets
 from typing import Dict, Optional
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot import db
+from bot import db, settings
 from bot.handoff import auth, inbox, store
 from bot.handoff.models import STATUSES
 from bot.web.common import HERE, answer_errors, error_page, render
@@ -24,7 +23,7 @@ LOGIN_FAILED = ("Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtw
 
 
 def secure_cookies() -> bool:
-    return os.environ.get("WEGWIJZER_SECURE_COOKIES") == "1"
+    return settings.secure_cookies()
 
 
 def _member(request: web.Request):

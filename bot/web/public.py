@@ -4,14 +4,13 @@ it (/demo/, /professioneel/) and the privacy and accessibility statements, and "
 configured in WEGWIJZER_WIDGET_ORIGINS (CORS)."""
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
 from aiohttp import web
 
-from bot import retention
-from bot.config import ROOT, allowed_origins
+from bot import retention, settings
+from bot.settings import ROOT, allowed_origins
 from bot.web.common import HERE, json_api, render
 from bot.web.errors import ApiError, read_json_object
 
@@ -20,11 +19,11 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 
 
 def TRACKER_URL() -> str:  # noqa: N802 - read when used, so a test can point it elsewhere
-    return os.environ.get("TRACKER_DATABASE_URL", "sqlite:///var/tracker.db")
+    return settings.tracker_database_url()
 
 
 def _rasa_url() -> str:
-    return os.environ.get("WEGWIJZER_RASA_PUBLIC_URL", "http://127.0.0.1:5005").rstrip("/")
+    return settings.rasa_public_url()
 
 
 def _widget_page(name: str, **values: Any) -> web.Response:
@@ -38,7 +37,7 @@ def _widget_page(name: str, **values: Any) -> web.Response:
 
 
 async def demo_page(request: web.Request) -> web.Response:
-    return _widget_page("demo.html", municipality=os.environ.get("WEGWIJZER_DEMO_MUNICIPALITY", "Leiden"))
+    return _widget_page("demo.html", municipality=settings.demo_municipality())
 
 
 async def professional_page(request: web.Request) -> web.Response:
@@ -48,8 +47,8 @@ async def professional_page(request: web.Request) -> web.Response:
 
 
 async def privacy_page(request: web.Request) -> web.Response:
-    return render("privacy.html", retention_days=os.environ.get("WEGWIJZER_RETENTION_DAYS", "90"),
-                  handoff_days=os.environ.get("WEGWIJZER_HANDOFF_RETENTION_DAYS", "90"))
+    return render("privacy.html", retention_days=settings.RETENTION_DAYS,
+                  handoff_days=settings.HANDOFF_RETENTION_DAYS)
 
 
 async def accessibility_page(request: web.Request) -> web.Response:

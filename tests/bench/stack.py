@@ -82,11 +82,11 @@ class FullStack(Servers):
 
     def start_web(self) -> None:
         """The web process (team inbox, handoff delivery), when this checkout has one."""
-        if not (ROOT / "bot" / "web" / "__main__.py").exists():
-            self.notes.append("no web process in this checkout (bot/web/__main__.py): not started")
+        if not (ROOT / "bot" / "__main__.py").exists():
+            self.notes.append("no web process in this checkout (bot/__main__.py): not started")
             return
         self.web_port = _free_port()
-        self._start("web", [sys.executable, "-m", "bot.web", "--database-url", self.env["DATABASE_URL"], "serve",
+        self._start("web", [sys.executable, "-m", "bot", "--database-url", self.env["DATABASE_URL"], "serve",
                             "--port", str(self.web_port)])
         _wait_for(f"http://127.0.0.1:{self.web_port}/health", list(self.processes.values()),
                   [self.work / f"{name}.log" for name in self.processes])
