@@ -6,7 +6,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.handoff import auth
-from bot.waiting_times import cli, service
+from bot import cli
+from bot.waiting_times import service
 from bot.web.app import create_app
 
 LEIDEN = "Jeugd- en Gezinsteam Leiden"
