@@ -1,7 +1,7 @@
 """The clarification form's validation action. It sees every message while the form is active,
 so it is where safety, stopping, side questions and corrections are handled mid-form: the form
 never rejects a message, and a crisis message can never be swallowed as an answer
-(shared/rasa-notes.md, "Safety must interrupt forms")."""
+(while a form is active it outranks the rules, so a safety rule alone would not fire)."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

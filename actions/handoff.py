@@ -1,4 +1,4 @@
-"""Handoff to the local team (domain.md §2.7) and the status question afterwards.
+"""Handoff to the local team (BRIEF §2.7) and the status question afterwards.
 
 The handoff form's validation action asks every question itself, like the clarification form:
 consent in the order the age rules need (bot/handoff/consent.py), contact details, school, then

@@ -1,4 +1,4 @@
-"""The safety route: the right national line for what was said, in a calm tone (domain.md §4).
+"""The safety route: the right national line for what was said, in a calm tone (BRIEF §4).
 
 Every form's validation action calls `screen` first, so safety interrupts at every step:
 - a certain signal gives the route at once and ends the form;
