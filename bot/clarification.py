@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 from bot import answers, faq, intake, knowledge, regions, scope, text_checks, texts, turn
 from bot.settings import MAX_SUMMARY_CHARS
 
-# The order in which questions are asked (domain.md §2.2).
+# The order in which questions are asked (BRIEF §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
                   "tried", "help_involved", "network", "goal", "youth_wish"]
 # The clarification's slots: the answers, and what the safety screen saw so far.
@@ -35,7 +35,7 @@ CHOICE_VALUES = {
 # on, so nobody gets stuck (the summary shows it and can still be corrected).
 MAX_UNREADABLE = 2
 ADULT_AGE = 18
-YOUTH_VIEW_AGE = 12  # young people from 12 get a say in the help (seed 001 lines 271, 280)
+YOUTH_VIEW_AGE = 12  # young people from 12 get a say in the help (RR-2020 §2.9, §2.10)
 CORRECTABLE = {"referrer_role", "child_age", "municipality"}
 SHORT_CORRECTION_WORDS = 8
 PAYLOAD_EXTRACTOR = "RegexMessageHandler"  # what Rasa names entities parsed from a button payload

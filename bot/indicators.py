@@ -1,4 +1,4 @@
-"""Anonymised indicators the regions want (domain.md §5): role, municipality, concern domain,
+"""Anonymised indicators the regions want (BRIEF §5): role, municipality, concern domain,
 route, safety escalations, lighter option accepted, handoffs per municipality, conversation length, experience score.
 
 Never stores the child's identity, the sender id or any free text: a conversation is known only

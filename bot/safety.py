@@ -24,7 +24,7 @@ CATEGORY_PRIORITY = ["acute_danger", "suicide", "self_harm", "sexual_abuse", "vi
 # classifier-only alarm (bot/knowledge/safety_patterns.yml, `harmless`).
 HARMLESS = "harmless"
 
-# Which national line each category leads to (domain.md §4).
+# Which national line each category leads to (BRIEF §4).
 ROUTE_GROUPS = {
     "acute_danger": "emergency",
     "suicide": "suicide_prevention",

@@ -1,6 +1,6 @@
 """Scope rules: what is not youth care in a municipality, dyslexia via the school, 18+.
 
-Data in bot/knowledge/scope.yml; the default list follows seed 003 line 9 and each
+Data in bot/knowledge/scope.yml; the default list follows ZHZ-2019 §0.1 and each
 municipality may add or remove items."""
 from __future__ import annotations
 

@@ -2,10 +2,11 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import knowledge, nlp, texts
 
-REGIONS_MD = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "regions.md"
+MUNICIPALITIES = Path(__file__).resolve().parent / "data" / "municipalities.yml"
 
 
 def test_every_seed_region_municipality_is_configured_with_a_local_team():
@@ -16,12 +17,11 @@ def test_every_seed_region_municipality_is_configured_with_a_local_team():
             assert municipality["local_team"]["name"]
 
 
-@pytest.mark.skipif(not REGIONS_MD.exists(), reason="shared/reference/regions.md is not next to the repository")
 def test_municipality_names_match_the_reference_spelling():
-    table = REGIONS_MD.read_text(encoding="utf-8")
-    names = {m["name"] for r in knowledge.load("regions")["regions"] for m in r["municipalities"]}
-    for name in names:
-        assert name in table, name
+    reference = yaml.safe_load(MUNICIPALITIES.read_text(encoding="utf-8"))["regions"]
+    configured = {r["name"]: sorted(m["name"] for m in r["municipalities"])
+                  for r in knowledge.load("regions")["regions"]}
+    assert configured == {region: sorted(names) for region, names in reference.items()}
 
 
 def test_aliases_point_to_one_municipality_each():
