@@ -21,7 +21,7 @@ export TF_INTER_OP_PARALLELISM_THREADS := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup browser train run shell test validate pytest story-test safety-report nlu-report eval bench purge clean
+.PHONY: help setup browser train run shell test lint format unit validate pytest story-test safety-report nlu-report eval bench purge clean
 
 help:
 	@echo "make run     set up, train if needed, start the bot (REST + socket.io on 5005, actions on 5055, inbox on 8080)"
@@ -29,6 +29,8 @@ help:
 	@echo "make shell   chat with the bot in this terminal"
 	@echo "make eval    quality report: NLU cross-validation, safety screen, routing vignettes (reports/eval/)"
 	@echo "make bench   load benchmark of the full stack against a rasa-init reference bot (reports/bench/)"
+	@echo "make unit    the fast tests alone (no trained model, browser or PostgreSQL needed)"
+	@echo "make lint    ruff: lint and format check (make format rewrites)"
 	@echo "make safety-report | nlu-report | purge | clean"
 
 setup: $(STAMP) $(PIPELINE) $(WEB_STAMP)
@@ -70,23 +72,36 @@ pytest: setup train browser
 story-test: setup train
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories --fail-on-prediction-errors --out reports/stories
 
-# The safety screen through the running bot over REST (tests/safety_live.py): labelled sets gated.
+# The safety screen through the running bot over REST (tools/safety_live.py): labelled sets gated.
 safety-report: setup train
-	$(PY) -m tests.safety_live
+	$(PY) -m tools.safety_live
 
-test: validate pytest story-test safety-report
+# ruff (settings in pyproject.toml): the lint rules and the format, checked; `make format` applies both.
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+# The fast tests alone (pytest markers in pyproject.toml, set in tests/conftest.py).
+unit: setup
+	$(PY) -m pytest -m unit
+
+test: lint validate pytest story-test safety-report
 
 nlu-report: setup
 	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out reports/nlu
-	$(PY) -m tests.nlu_report reports/nlu
+	$(PY) -m tools.nlu_report reports/nlu
 
 # Measurements, not tests: they write reports and assert no timing. Options: EVAL_ARGS="--skip-nlu",
-# BENCH_ARGS="--conversations 5 --skip-reference" (see `python -m tests.evaluation --help`, `tests.bench --help`).
+# BENCH_ARGS="--conversations 5 --skip-reference" (see `python -m tools.evaluation --help`, `tools.bench --help`).
 eval: setup train
-	$(PY) -m tests.evaluation $(EVAL_ARGS)
+	$(PY) -m tools.evaluation $(EVAL_ARGS)
 
 bench: setup train
-	$(PY) -m tests.bench $(BENCH_ARGS)
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 purge: setup
 	$(PY) -m bot purge

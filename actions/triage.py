@@ -1,15 +1,23 @@
 """After the clarification: the summary to check, corrections, and the matched-care route."""
 from __future__ import annotations
 
-import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import waiting_times
-from actions.common import conversation_ref, latest_entities, latest_semantic, latest_text, say, slot_values, team_for, user_turns
+from actions.common import (
+    conversation_ref,
+    latest_entities,
+    latest_semantic,
+    latest_text,
+    say,
+    slot_values,
+    team_for,
+    user_turns,
+)
 from bot import clarification, indicators, regions, safety, scope, triage
 from bot.handoff import summary
 

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Iterator
 
 import pytest
-import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.servers import MODEL, Bot, Servers
+
 # The PostgreSQL server for the production-configuration tests (each test makes its own database
 # there): TEST_POSTGRES_URL, or DATABASE_URL when that points at PostgreSQL.
 POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
@@ -28,123 +24,6 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
 # any test module imports bot.settings, which reads DATABASE_URL once.
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='wegwijzer-tests-')}/test.db"
 REDIS = os.environ.get("TEST_REDIS_URL")
-MODEL = ROOT / "models" / "wegwijzer.tar.gz"
-START_TIMEOUT = 240  # seconds; the model loads in about 20 s on 2 cores
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, processes: List[subprocess.Popen], logs: List[Path]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        for process, log in zip(processes, logs):
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited during start-up:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up within {START_TIMEOUT} s")
-
-
-class Bot:
-    """A REST client for one running bot; each conversation gets its own random sender id."""
-
-    def __init__(self, base_url: str, database_url: str = "") -> None:
-        self.base_url = base_url
-        self.database_url = database_url  # where the action server stores handoffs
-
-    def new_sender(self) -> str:
-        return f"test-{uuid.uuid4().hex}"
-
-    def send(self, sender: str, message: str) -> List[Dict]:
-        response = requests.post(f"{self.base_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=60)
-        response.raise_for_status()
-        return response.json()
-
-    def say(self, sender: str, message: str) -> str:
-        """The bot's whole reply to ``message`` as one text (buttons as [title] lines)."""
-        parts = []
-        for item in self.send(sender, message):
-            if item.get("text"):
-                parts.append(item["text"])
-            parts.extend(f"[{button['title']}]" for button in item.get("buttons", []))
-        return "\n".join(parts)
-
-    def conversation(self, *messages: str) -> (str, List[str]):
-        sender = self.new_sender()
-        return sender, [self.say(sender, message) for message in messages]
-
-
-class Servers:
-    """The Rasa server and the action server as subprocesses, with their logs."""
-
-    def __init__(self, work: Path, endpoints_yaml: str, env_extra: Dict[str, str]) -> None:
-        self.work = work
-        self.rasa_port, self.actions_port = _free_port(), _free_port()
-        self.endpoints = work / "endpoints.yml"
-        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_yaml)
-        self.env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                    "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}", **env_extra}
-        self.rasa_bin = str(Path(sys.executable).parent / "rasa")
-        self.processes: Dict[str, subprocess.Popen] = {}
-
-    def _start(self, name: str, command: List[str]) -> None:
-        log = self.work / f"{name}.log"
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(log, "a"),
-                                                stderr=subprocess.STDOUT)
-
-    def start_waiting_times(self) -> None:
-        """The waiting-times service, with the regional knowledge and example providers loaded."""
-        port = _free_port()
-        url = self.env["DATABASE_URL"]  # one database, as in `make run`: knowledge, waits, indicators
-        subprocess.run([sys.executable, "-m", "bot", "--database-url", url, "seed-demo"],
-                       cwd=ROOT, env=self.env, check=True, capture_output=True)
-        self._start("waits", [sys.executable, "-m", "bot", "--database-url", url, "serve-waits",
-                              "--port", str(port)])
-        _wait_for(f"http://127.0.0.1:{port}/health", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
-        self.env["WEGWIJZER_WAITS_URL"] = f"http://127.0.0.1:{port}"
-        self.env["WEGWIJZER_KNOWLEDGE_SOURCE"] = "database"  # the actions read regions etc. from there
-
-    def start_actions(self) -> None:
-        self._start("actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
-        _wait_for(f"http://127.0.0.1:{self.actions_port}/health", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
-
-    def start_rasa(self) -> None:
-        self._start("rasa", [self.rasa_bin, "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
-                             "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                             "--interface", "127.0.0.1"])
-        _wait_for(f"http://127.0.0.1:{self.rasa_port}/", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
-
-    def stop(self, name: str) -> None:
-        process = self.processes.pop(name, None)
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-    def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.stop(name)
-
-    @property
-    def bot(self) -> "Bot":
-        return Bot(f"http://127.0.0.1:{self.rasa_port}", self.env["DATABASE_URL"])
-
-
 @contextlib.contextmanager
 def temporary_postgres_database() -> Iterator[str]:
     """A fresh database on the test PostgreSQL server, dropped afterwards."""
@@ -205,3 +84,22 @@ def bot(tmp_path_factory) -> Iterator[Bot]:
         yield servers.bot
     finally:
         servers.stop_all()
+
+
+# --- markers (pyproject.toml): unit, live, e2e, postgres -----------------------------------------
+LIVE_MODULES = {"test_live_conversations", "test_live_typed_answers", "test_production_config"}
+E2E_MODULES = {"test_widget_e2e"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        kinds = set()
+        if module in E2E_MODULES:
+            kinds.add("e2e")
+        elif module in LIVE_MODULES or "bot" in getattr(item, "fixturenames", ()):
+            kinds.add("live")
+        if "postgres" in item.nodeid.lower() or module == "test_production_config":
+            kinds.add("postgres")
+        for kind in kinds or {"unit"}:
+            item.add_marker(kind)

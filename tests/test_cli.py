@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tools.servers import ROOT
 
 
 def test_the_one_command_lists_its_subcommands():

@@ -17,7 +17,8 @@ from sqlalchemy import create_engine, select, text
 from bot import db
 from bot.handoff import delivery, retention, store
 from bot.handoff.models import AccessLogEntry, Handoff, HandoffEvent, OutboxMessage
-from tests.conftest import DATABASES, ROOT, _free_port, migrated_database
+from tests.conftest import DATABASES, migrated_database
+from tools.servers import free_port, ROOT
 
 TEAM = "Jeugd- en Gezinsteam Leiden"
 WAIT = 60  # seconds to wait for something that should happen (never asserted as a duration)
@@ -111,7 +112,7 @@ def test_a_handoff_is_signed_and_carries_its_id():
 
 def test_receiver_down_then_retried_later_and_delivered_once(url):
     secret = delivery.set_secret(url, TEAM)
-    port = _free_port()  # nothing listens here yet
+    port = free_port()  # nothing listens here yet
     handoff_id = new_handoff(url, f"http://127.0.0.1:{port}/handoffs")
 
     assert delivery.deliver_due(url) == 0

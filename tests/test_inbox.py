@@ -13,7 +13,7 @@ from bot import db
 from bot.handoff import auth, store
 from bot.handoff.models import AccessLogEntry, Handoff
 from bot import cli
-from tests.conftest import ROOT, _free_port, _wait_for
+from tools.servers import free_port, ROOT, wait_for
 
 LEIDEN, KATWIJK = "Jeugd- en Gezinsteam Leiden", "Jeugd- en Gezinsteam Katwijk"
 PASSWORD = "een-lang-wachtwoord-42"
@@ -28,12 +28,12 @@ def site(tmp_path_factory):
     auth.add_staff(url, "anna", LEIDEN, "Anna (Leiden)", PASSWORD)
     auth.add_staff(url, "bram", KATWIJK, "Bram (Katwijk)", PASSWORD)
     auth.add_staff(url, "cees", LEIDEN, "Cees (Leiden)", PASSWORD)
-    port = _free_port()
+    port = free_port()
     log = work / "web.log"
     process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", url, "serve", "--port", str(port),
                                 "--no-delivery"], cwd=ROOT, stdout=open(log, "a"), stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
+        wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
         yield {"url": url, "base": f"http://127.0.0.1:{port}",
                "tokens": {LEIDEN: auth.create_token(url, LEIDEN, "zaaksysteem-leiden"),
                           KATWIJK: auth.create_token(url, KATWIJK, "zaaksysteem-katwijk")}}

@@ -10,7 +10,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from bot import db
-from tests.conftest import DATABASES, ROOT, migrated_database
+from tests.conftest import DATABASES, migrated_database
+from tools.servers import ROOT
 
 
 def _differences(url: str) -> list:

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import MODEL, POSTGRES, REDIS, Servers, temporary_postgres_database
+from tests.conftest import POSTGRES, REDIS, temporary_postgres_database
+from tools.servers import MODEL, Servers
 
 pytestmark = pytest.mark.skipif(not (POSTGRES and REDIS), reason="TEST_POSTGRES_URL and TEST_REDIS_URL not set")
 

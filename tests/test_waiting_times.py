@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from bot import db
 from bot.waiting_times import norms, store
 from bot.waiting_times.models import Provider, ProviderArea, WaitReport
-from tests.conftest import DATABASES, ROOT, _free_port, _wait_for, migrated_database
+from tests.conftest import DATABASES, migrated_database
+from tools.servers import free_port, ROOT, wait_for
 
 TODAY = dt.date.today()
 
@@ -41,14 +42,14 @@ def service(database_url, tmp_path):
         _provider(session, "snel", ["Katwijk"], [("jeugd_ggz_basis", 2, 3, False, 10)])
         _provider(session, "traag", ["Katwijk", "Leiden"], [("jeugd_ggz_basis", 8, 12, False, 200)])
         _provider(session, "vol", ["Katwijk"], [("jeugd_ggz_basis", 1, 1, True, 5)])
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "service.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", database_url,
                                 "serve-waits", "--port", str(port)], cwd=ROOT, env=env, stdout=open(log, "w"),
                                stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
+        wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
         yield f"http://127.0.0.1:{port}", database_url
     finally:
         process.terminate()
@@ -168,7 +169,7 @@ def test_the_bot_goes_on_when_the_service_is_down():
     from bot.waiting_times.client import WaitingTimesClient
 
     dispatcher = CollectingDispatcher()
-    down = WaitingTimesClient(f"http://127.0.0.1:{_free_port()}")  # nothing listens there
+    down = WaitingTimesClient(f"http://127.0.0.1:{free_port()}")  # nothing listens there
     asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down))
     assert "kan ik nu even niet laten zien" in _texts(dispatcher)
 
@@ -197,7 +198,7 @@ def test_the_client_keeps_a_short_cache(service):
     base, _ = service
     client = WaitingTimesClient(base, cache_seconds=60)
     first = client.waits("Katwijk", "jeugd_ggz_basis")
-    client.base_url = f"http://127.0.0.1:{_free_port()}"  # as if the service went away
+    client.base_url = f"http://127.0.0.1:{free_port()}"  # as if the service went away
     assert client.waits("Katwijk", "jeugd_ggz_basis") == first
     assert client.waits("Leiden", "jeugd_ggz_basis") is None
 

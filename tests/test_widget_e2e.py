@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.handoff import auth
-from tests.conftest import MODEL, ROOT, Servers, _free_port, _wait_for, stored_handoff
+from tests.conftest import stored_handoff
+from tools.servers import free_port, MODEL, ROOT, Servers, wait_for
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -45,7 +46,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         pytest.fail("no trained model: run `make test` (it trains first) or `make train`")
     work = tmp_path_factory.mktemp("e2e")
     tracker = f"sqlite:///{work / 'tracker.db'}"
-    web_port = _free_port()
+    web_port = free_port()
     web = f"http://127.0.0.1:{web_port}"
     servers = Servers(work, f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / "tracker.db"}\n',
                       {"WEGWIJZER_WIDGET_ORIGINS": web, "TRACKER_DATABASE_URL": tracker})
@@ -56,7 +57,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         servers.env["WEGWIJZER_RASA_PUBLIC_URL"] = f"http://127.0.0.1:{servers.rasa_port}"
         servers._start("web", [sys.executable, "-m", "bot", "--database-url", servers.env["DATABASE_URL"],
                                "serve", "--port", str(web_port), "--no-delivery"])
-        _wait_for(f"{web}/health", list(servers.processes.values()),
+        wait_for(f"{web}/health", list(servers.processes.values()),
                   [work / f"{name}.log" for name in servers.processes])
         auth.add_staff(servers.env["DATABASE_URL"], "anna", "Jeugd- en Gezinsteam Leiden", "Anna", PASSWORD)
         yield Stack(servers, web, tracker)

@@ -10,7 +10,7 @@ Errors are in the project's one API error format (bot/web/errors.py), naming the
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from aiohttp import web
 

@@ -62,7 +62,7 @@ def markdown(results: Dict[str, Any]) -> str:
     if holdout:
         lines += [""] + _safety_lines("Blind set (tests/data/safety_holdout_2.yml; written without seeing the patterns)", holdout)
     lines += [""] + _routing_lines(routing)
-    lines += ["", "Rerun: `make eval` (options: `.venv/bin/python -m tests.evaluation --help`)."]
+    lines += ["", "Rerun: `make eval` (options: `.venv/bin/python -m tools.evaluation --help`)."]
     return "\n".join(lines) + "\n"
 
 

@@ -14,7 +14,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from tests.conftest import MODEL, ROOT, Servers, _free_port, _wait_for
+from tools.servers import free_port, MODEL, ROOT, Servers, wait_for
 
 RASA_VERSION_FILE = "rasa-version.txt"
 REFERENCE_HOME = ROOT / "build" / "bench_reference"
@@ -85,10 +85,10 @@ class FullStack(Servers):
         if not (ROOT / "bot" / "__main__.py").exists():
             self.notes.append("no web process in this checkout (bot/__main__.py): not started")
             return
-        self.web_port = _free_port()
+        self.web_port = free_port()
         self._start("web", [sys.executable, "-m", "bot", "--database-url", self.env["DATABASE_URL"], "serve",
                             "--port", str(self.web_port)])
-        _wait_for(f"http://127.0.0.1:{self.web_port}/health", list(self.processes.values()),
+        wait_for(f"http://127.0.0.1:{self.web_port}/health", list(self.processes.values()),
                   [self.work / f"{name}.log" for name in self.processes])
 
     def start_rasa(self) -> None:
@@ -122,7 +122,7 @@ class ReferenceBot:
     def __init__(self, work: Path, home: Path = REFERENCE_HOME) -> None:
         self.work = work
         self.project = home / "project"
-        self.port = _free_port()
+        self.port = free_port()
         self.token = secrets.token_hex(24)  # hex: a leading "-" would read as an option
         self.rasa_bin = str(Path(sys.executable).parent / "rasa")
         self.process: Optional[subprocess.Popen] = None

@@ -1,7 +1,7 @@
 """`make eval`: NLU cross-validation, the safety screen on the labelled sets, and routing agreement on
 the vignettes, end to end through the running bot. Writes reports/eval/summary.md and eval.json.
 
-    python -m tests.evaluation [--folds 3] [--skip-nlu] [--only ID ...] [--out reports/eval]"""
+    python -m tools.evaluation [--folds 3] [--skip-nlu] [--only ID ...] [--out reports/eval]"""
 from __future__ import annotations
 
 import argparse
@@ -18,8 +18,8 @@ from typing import Any, Dict, List, Optional
 import requests
 
 from tests import nlu_report, safety_report
-from tests.bench.stack import FullStack, wait_for_first_answer
-from tests.evaluation import provenance, report, routing
+from tools.bench.stack import FullStack, wait_for_first_answer
+from tools.evaluation import provenance, report, routing
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "wegwijzer.tar.gz"
@@ -52,7 +52,7 @@ def _progress(outcome: routing.Outcome) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.evaluation", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.evaluation", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (default 3)")
     parser.add_argument("--skip-nlu", action="store_true", help="reuse the last cross-validation in <out>/nlu")

@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 
-from tests.bench.conversations import script
+from tools.bench.conversations import script
 
 REQUEST_TIMEOUT = 120  # seconds; Rasa itself waits up to 300 s for an action
 # Rasa's own actions: what they cost is the policy prediction before them, not a server round trip.

@@ -127,7 +127,7 @@ def markdown(results: Dict[str, Any]) -> str:
                      "build/bench_reference/ and reused)")
     if notes:
         lines += ["", "Notes: " + "; ".join(notes) + "."]
-    lines += ["", "Rerun: `make bench` (options: `.venv/bin/python -m tests.bench --help`). No timing is asserted in the "
+    lines += ["", "Rerun: `make bench` (options: `.venv/bin/python -m tools.bench --help`). No timing is asserted in the "
               "test suite; this page is the measurement."]
     return "\n".join(lines) + "\n"
 

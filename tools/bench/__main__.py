@@ -1,7 +1,7 @@
 """`make bench`: the same load against the full stack and against a `rasa init` reference bot, on
 this machine, and the ratios. Writes reports/bench/summary.md and reports/bench/bench.json.
 
-    python -m tests.bench [--conversations 20] [--turns 10] [--think 0] [--skip-reference]
+    python -m tools.bench [--conversations 20] [--turns 10] [--think 0] [--skip-reference]
                           [--retrain-reference] [--profile]
 
 Every request goes to 127.0.0.1; the run is bounded (conversations x turns messages)."""
@@ -21,8 +21,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import requests
 
-from tests.bench import conversations, load, profile, report
-from tests.bench.stack import FullStack, ReferenceBot, cpu_seconds, peak_rss_mb, wait_for_first_answer
+from tools.bench import conversations, load, profile, report
+from tools.bench.stack import FullStack, ReferenceBot, cpu_seconds, peak_rss_mb, wait_for_first_answer
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "reports" / "bench"
@@ -123,7 +123,7 @@ def _encoder_stats(target: Any) -> Optional[Dict[str, Any]]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=20, help="concurrent conversations (default 20)")
     parser.add_argument("--turns", type=int, default=10, help="messages per conversation (default 10)")
