@@ -78,7 +78,7 @@ class ValidateClarificationForm(Action):
             return events + [SlotSet("last_input", "safety_check_clear"), SlotSet("requested_slot", next_slot)]
         if (intent == "stop_conversation" and requested
                 and text_checks.means_stop(text, requested in intake.FREE_TEXT_SLOTS)):
-            dispatcher.utter_message(response="utter_stopped")
+            say(dispatcher, tracker, "stopped")
             return events + _end_form("stopped")
         # 2. A side question: answer it, then ask the open question again.
         if requested and faq.is_side_question(intent, confidence, text, requested in intake.FREE_TEXT_SLOTS):

@@ -1,13 +1,15 @@
 """Small helpers shared by the actions."""
 from __future__ import annotations
 
+import abc
 import secrets
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from bot import knowledge, regions, texts
+from bot import regions, texts
 
 CLARIFICATION_SLOTS = ["referrer_role", "child_age", "municipality", "municipality_known", "concern", "duration",
                        "impact", "tried", "help_involved", "network", "goal", "youth_wish", "safety_categories"]
@@ -52,13 +54,31 @@ def team_for(tracker: Tracker) -> Tuple[Text, Text]:
     """Name and contact line of the local team for the conversation's municipality."""
     team = regions.local_team(tracker.get_slot("municipality"))
     if not team:
-        unknown = knowledge.load("fields")["unknown_team"]
-        return unknown["name"], unknown["contact"]
+        # text: texts/chat.yml
+        return texts.render("unknown_team_name")["text"], texts.render("unknown_team_contact")["text"]
     return team["name"], regions.team_contact_text(team)
 
 
 def say(dispatcher, tracker: Tracker, key: Text, role: Any = None, buttons: Optional[List[Dict[Text, Text]]] = None,
         **values: Any) -> None:
-    """Sends text ``key`` from bot/knowledge/texts.yml in the version for the asker's role."""
+    """Sends text ``key`` from texts/chat.yml in the version for the asker's role."""
     message = texts.render(key, role or tracker.get_slot("referrer_role"), **values)
     dispatcher.utter_message(text=message["text"], buttons=buttons or message.get("buttons") or [])
+
+
+class SendText(Action, abc.ABC):
+    """An action that sends one text from texts/chat.yml and nothing else: ``action_<key>`` sends
+    ``<key>``. Rules and stories name these where a bot would use a domain response (utter_...),
+    so that every text the bot says lives in texts/."""
+
+    @property
+    @abc.abstractmethod
+    def key(self) -> Text:
+        """The text's key in texts/chat.yml."""
+
+    def name(self) -> Text:
+        return f"action_{self.key}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        say(dispatcher, tracker, self.key)
+        return []

@@ -8,17 +8,17 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import say, team_for
+from actions.common import SendText, say, team_for
 
-# Intent -> response. Inside the form the validation action answers these and asks again.
+# Intent -> text (texts/chat.yml). Inside the form the validation action answers these and asks again.
 SIDE_QUESTIONS = {
-    "ask_local_team": "utter_faq_local_team",
-    "ask_costs": "utter_faq_costs",
-    "ask_beschikking": "utter_faq_beschikking",
-    "ask_privacy": "utter_faq_privacy",
-    "ask_human": "faq_human",  # bot/knowledge/texts.yml: it names the local team
+    "ask_local_team": "faq_local_team",
+    "ask_costs": "faq_costs",
+    "ask_beschikking": "faq_beschikking",
+    "ask_privacy": "faq_privacy",
+    "ask_human": "faq_human",  # it names the local team
     "ask_waiting_time": "action_waiting_times",  # actions/waiting_times.py: asks the service
-    "bot_challenge": "utter_iamabot",
+    "bot_challenge": "iamabot",
 }
 # A side question inside the form must look like one: a question mark, or short and confident.
 MIN_CONFIDENCE = 0.6
@@ -46,8 +46,25 @@ async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Tex
         name, contact = team_for(tracker)
         say(dispatcher, tracker, response, team=f"{name} ({contact})")
     elif response:
-        dispatcher.utter_message(response=response)
+        say(dispatcher, tracker, response)
     return response
+
+
+# One text each (texts/chat.yml), after the rules in data/rules/faq.yml.
+class ActionFaqLocalTeam(SendText):
+    key = "faq_local_team"
+
+
+class ActionFaqCosts(SendText):
+    key = "faq_costs"
+
+
+class ActionFaqBeschikking(SendText):
+    key = "faq_beschikking"
+
+
+class ActionFaqPrivacy(SendText):
+    key = "faq_privacy"
 
 
 class ActionOfferHuman(Action):

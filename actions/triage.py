@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import waiting_times
 from actions.common import conversation_ref, latest_entities, latest_semantic, latest_text, say, slot_values, team_for, user_turns
-from bot import clarification, indicators, regions, safety, scope, triage
+from bot import clarification, indicators, regions, safety, scope, texts, triage
 from bot.config import MAX_SUMMARY_CHARS
 from bot.handoff import summary
 
@@ -64,7 +64,7 @@ class ActionAskCorrection(Action):
 
 
 def field_buttons(slots: List[Text]) -> List[Dict[Text, Text]]:
-    """A "correct this part" button per slot (bot/knowledge/fields.yml)."""
+    """A "correct this part" button per slot (text: texts/summary.yml, fields)."""
     return [{"title": clarification.field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'}
             for slot in slots]
 
@@ -77,7 +77,7 @@ def field_from(tracker: Tracker, candidates: List[Text] = clarification.QUESTION
             return entity["value"]
     text = ((tracker.latest_message or {}).get("text") or "").lower()
     for slot in candidates:
-        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in clarification.field(slot)["words"]):
+        if any(re.search(r"\b" + re.escape(word) + r"\b", text) for word in clarification.field_words(slot)):
             return slot
     return None
 
@@ -143,8 +143,9 @@ class ActionTriage(Action):
                 item = scope.item_by_id(facts["out_of_scope"], municipality)
                 say(dispatcher, tracker, "route_out_of_scope", alternative=item["alternative"])
             elif route.route == "national_guidance":
-                say(dispatcher, tracker, "route_national", municipality=municipality or "Je gemeente",
-                                         guidance=regions.national_guidance())
+                # text: texts/chat.yml (route_national_unnamed when no municipality was given)
+                named = municipality or texts.render("route_national_unnamed")["text"]
+                say(dispatcher, tracker, "route_national", municipality=named, guidance=regions.national_guidance())
             elif route.route == "child_protection":
                 say(dispatcher, tracker, "route_child_protection", team_name=team_name, contact=contact)
             elif route.route == "specialist":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import answers, intake, knowledge, regions, scope, text_checks
+from bot import answers, intake, knowledge, regions, scope, text_checks, texts
 
 # The order in which questions are asked (domain.md §2.2).
 QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
@@ -137,7 +137,7 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
 
 
 def role_text(role: Optional[str]) -> str:
-    return intake.role_label(role) if role in CHOICE_VALUES["referrer_role"] else "onbekend"
+    return intake.role_label(role) if role in CHOICE_VALUES["referrer_role"] else texts.summary()["values"]["unknown"]
 
 
 def give_up_value(slot: str) -> Any:
@@ -147,12 +147,18 @@ def give_up_value(slot: str) -> Any:
 
 
 def field(slot: str) -> Dict[str, Any]:
-    return knowledge.load("fields")["fields"][slot]
+    """How users read part ``slot``: its label, correction button and name (texts/summary.yml)."""
+    return texts.summary()["fields"][slot]
+
+
+def field_words(slot: str) -> List[str]:
+    """The words that name part ``slot`` in a typed correction (bot/knowledge/fields.yml)."""
+    return knowledge.load("fields")["words"][slot]
 
 
 def shown_value(slot: str, value: Any) -> str:
     """An answer as users read it (role label, "9 jaar", duration in words)."""
-    words = knowledge.load("fields")["values"]
+    words = texts.summary()["values"]
     if value in (None, "", "onbekend", "unknown"):
         return words["unknown"]
     if slot == "referrer_role":
@@ -176,11 +182,11 @@ def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
             continue
         text = short(shown_value(slot, value))
         if slot == "municipality" and value != "onbekend" and not regions.municipality(value):
-            text += knowledge.load("fields")["values"]["outside_regions"]
+            text += texts.summary()["values"]["outside_regions"]
         lines.append(f"{field(slot)['label']}: {text}")
     if slots.get("concern"):
         domains = intake.concern_domains(slots["concern"])
         if domains:
-            topic = knowledge.load("fields")["values"]["topic"]
+            topic = texts.summary()["values"]["topic"]
             lines.append(f"{topic}: " + ", ".join(intake.domain_label(domain) for domain in domains))
     return lines
