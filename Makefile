@@ -9,7 +9,7 @@ PIPELINE := build/spacy_nl/meta.json
 WEB_STAMP := node_modules/.package-lock.json
 MODEL := models/wegwijzer.tar.gz
 # The semantic reader learns from the labelled safety sets and the answer examples too.
-TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) \
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/nlu/*.py) \
 	bot/encoder.py bot/encoder_worker.py bot/safety.py $(wildcard tests/data/safety_messages*.yml) bot/knowledge/answer_examples.yml
 
 # Stable results: fixed hash seed (must be set before Python starts), quiet TensorFlow, 2 cores.
@@ -53,7 +53,7 @@ train: $(MODEL)
 
 # --force: Rasa fingerprints the spaCy pipeline by its path only, so make decides when to retrain.
 $(MODEL): $(STAMP) $(PIPELINE) $(TRAIN_INPUTS)
-	$(RASA) train --domain domain --data data --config config.yml --out models --fixed-model-name wegwijzer --force
+	$(RASA) train --out models --fixed-model-name wegwijzer --force
 
 run: setup train
 	scripts/run.sh
@@ -64,7 +64,7 @@ shell: setup train
 	trap "kill $$pid" EXIT; $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: setup
-	$(RASA) data validate --domain domain --data data --config config.yml --max-history 5 --fail-on-warnings
+	$(RASA) data validate --max-history 5 --fail-on-warnings
 
 pytest: setup train browser
 	$(PY) -m pytest
@@ -92,7 +92,7 @@ unit: setup
 test: lint validate pytest story-test safety-report
 
 nlu-report: setup
-	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 --out reports/nlu
+	$(RASA) test nlu --nlu data/nlu --cross-validation --folds 3 --out reports/nlu
 	$(PY) -m tools.nlu_report reports/nlu
 
 # Measurements, not tests: they write reports and assert no timing. Options: EVAL_ARGS="--skip-nlu",

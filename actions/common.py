@@ -1,11 +1,13 @@
 """Small helpers shared by the actions."""
 from __future__ import annotations
 
+import abc
 import secrets
 from typing import Any, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot import clarification, indicators, regions, texts
 from bot.turn import Message, Outcome, Say
@@ -55,7 +57,7 @@ def team_for(tracker: Tracker) -> Tuple[Text, Text]:
 
 def say(dispatcher, tracker: Tracker, key: Text, role: Any = None, buttons: Optional[List[Dict[Text, Text]]] = None,
         **values: Any) -> None:
-    """Sends text ``key`` from bot/knowledge/texts.yml in the version for the asker's role."""
+    """Sends text ``key`` from texts/chat.yml in the version for the asker's role."""
     message = texts.render(key, role or tracker.get_slot("referrer_role"), **values)
     dispatcher.utter_message(text=message["text"], buttons=buttons or message.get("buttons") or [])
 
@@ -72,8 +74,6 @@ async def carry_out(dispatcher, tracker: Tracker, outcome: Outcome) -> List[Even
     for reply in outcome.replies:
         if not isinstance(reply, Say):
             await faq.answer(dispatcher, tracker, reply.intent)
-        elif reply.response:
-            dispatcher.utter_message(response=reply.key)
         else:
             say(dispatcher, tracker, reply.key, role=reply.role, buttons=reply.buttons, **reply.values)
     events: List[EventType] = []
@@ -86,3 +86,21 @@ async def carry_out(dispatcher, tracker: Tracker, outcome: Outcome) -> List[Even
     if outcome.ends_form:
         events.append(ActiveLoop(None))
     return events
+
+
+class SendText(Action, abc.ABC):
+    """An action that sends one text from texts/chat.yml and nothing else: ``action_<key>`` sends
+    ``<key>``. Rules and stories name these where a bot would use a domain response (utter_...),
+    so that every text the bot says lives in texts/."""
+
+    @property
+    @abc.abstractmethod
+    def key(self) -> Text:
+        """The text's key in texts/chat.yml."""
+
+    def name(self) -> Text:
+        return f"action_{self.key}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        say(dispatcher, tracker, self.key)
+        return []

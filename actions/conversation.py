@@ -1,4 +1,4 @@
-"""Fallback (ask again, then offer a person) and the closing experience question."""
+"""Small talk, stopping, the fallback (ask again, then offer a person) and the closing experience question."""
 from __future__ import annotations
 
 import re
@@ -9,9 +9,30 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import faq, safety
-from actions.common import conversation_ref, latest_entities, say, user_turns
+from actions.common import SendText, conversation_ref, latest_entities, say, user_turns
 from bot import indicators, text_checks
-from bot.turn import PROBLEM_TEXTS
+from bot.clarification import PROBLEM_TEXTS
+
+
+# One text each (texts/chat.yml), after the rules in data/rules/conversation.yml.
+class ActionGoodbye(SendText):
+    key = "goodbye"
+
+
+class ActionYoureWelcome(SendText):
+    key = "youre_welcome"
+
+
+class ActionIamabot(SendText):
+    key = "iamabot"
+
+
+class ActionChitchat(SendText):
+    key = "chitchat"
+
+
+class ActionStopped(SendText):
+    key = "stopped"
 
 
 class ActionDefaultFallback(Action):

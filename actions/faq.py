@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import say, team_for
+from actions.common import SendText, say, team_for
 from bot.faq import SIDE_QUESTIONS
 
 
@@ -22,8 +22,25 @@ async def answer(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Tex
         name, contact = team_for(tracker)
         say(dispatcher, tracker, response, team=f"{name} ({contact})")
     elif response:
-        dispatcher.utter_message(response=response)
+        say(dispatcher, tracker, response)
     return response
+
+
+# One text each (texts/chat.yml), after the rules in data/rules/faq.yml.
+class ActionFaqLocalTeam(SendText):
+    key = "faq_local_team"
+
+
+class ActionFaqCosts(SendText):
+    key = "faq_costs"
+
+
+class ActionFaqBeschikking(SendText):
+    key = "faq_beschikking"
+
+
+class ActionFaqPrivacy(SendText):
+    key = "faq_privacy"
 
 
 class ActionOfferHuman(Action):

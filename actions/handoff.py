@@ -91,7 +91,7 @@ class ValidateStatusForm(Action):
         if intent == "signal_danger":
             return await safety.escalate(dispatcher, tracker) + done
         if requested and intent == "stop_conversation":
-            dispatcher.utter_message(response="utter_stopped")
+            say(dispatcher, tracker, "stopped")
             return done
         if requested in (None, "status_reference"):
             reference = store.find_reference(text)

@@ -18,7 +18,7 @@ from actions.common import (
     team_for,
     user_turns,
 )
-from bot import clarification, indicators, regions, safety, scope, triage
+from bot import clarification, indicators, regions, safety, scope, texts, triage
 from bot.handoff import summary
 
 # How the clarification form ended when there is no summary to show (actions/clarification.py).
@@ -127,8 +127,9 @@ class ActionTriage(Action):
                 item = scope.item_by_id(facts["out_of_scope"], municipality)
                 say(dispatcher, tracker, "route_out_of_scope", alternative=item["alternative"])
             elif route.route == "national_guidance":
-                say(dispatcher, tracker, "route_national", municipality=municipality or "Je gemeente",
-                                         guidance=regions.national_guidance())
+                # text: texts/chat.yml (route_national_unnamed when no municipality was given)
+                named = municipality or texts.render("route_national_unnamed")["text"]
+                say(dispatcher, tracker, "route_national", municipality=named, guidance=regions.national_guidance())
             elif route.route == "child_protection":
                 say(dispatcher, tracker, "route_child_protection", team_name=team_name, contact=contact)
             elif route.route == "specialist":

@@ -216,7 +216,7 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
     # 2. A stop.
     free_text = requested in intake.FREE_TEXT_SLOTS
     if message.intent == "stop_conversation" and requested and text_checks.means_stop(message.text, free_text):
-        outcome.replies.append(turn.Say("utter_stopped", response=True))
+        outcome.say("stopped")
         return _end_form(outcome, "stopped")
 
     # 3. A side question: answer it, then ask the open question again.
@@ -270,7 +270,7 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
 
 
 def role_text(role: Optional[str]) -> str:
-    return intake.role_label(role) if role in CHOICE_VALUES["referrer_role"] else "onbekend"
+    return intake.role_label(role) if role in CHOICE_VALUES["referrer_role"] else texts.summary()["values"]["unknown"]
 
 
 def give_up_value(slot: str) -> Any:
@@ -280,12 +280,18 @@ def give_up_value(slot: str) -> Any:
 
 
 def field(slot: str) -> Dict[str, Any]:
-    return knowledge.load("fields")["fields"][slot]
+    """How users read part ``slot``: its label, correction button and name (texts/summary.yml)."""
+    return texts.summary()["fields"][slot]
+
+
+def field_words(slot: str) -> List[str]:
+    """The words that name part ``slot`` in a typed correction (bot/knowledge/fields.yml)."""
+    return knowledge.load("fields")["words"][slot]
 
 
 def shown_value(slot: str, value: Any) -> str:
     """An answer as users read it (role label, "9 jaar", duration in words)."""
-    words = knowledge.load("fields")["values"]
+    words = texts.summary()["values"]
     if value in (None, "", "onbekend", "unknown"):
         return words["unknown"]
     if slot == "referrer_role":
@@ -309,12 +315,12 @@ def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
             continue
         text = short(shown_value(slot, value))
         if slot == "municipality" and value != "onbekend" and not regions.municipality(value):
-            text += knowledge.load("fields")["values"]["outside_regions"]
+            text += texts.summary()["values"]["outside_regions"]
         lines.append(f"{field(slot)['label']}: {text}")
     if slots.get("concern"):
         domains = intake.concern_domains(slots["concern"])
         if domains:
-            topic = knowledge.load("fields")["values"]["topic"]
+            topic = texts.summary()["values"]["topic"]
             lines.append(f"{topic}: " + ", ".join(intake.domain_label(domain) for domain in domains))
     return lines
 
@@ -338,6 +344,6 @@ def field_named(text: str, entities: Sequence[Mapping[str, Any]], candidates: Se
             return entity["value"]
     lowered = text.lower()
     for slot in candidates:
-        if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in field(slot)["words"]):
+        if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in field_words(slot)):
             return slot
     return None

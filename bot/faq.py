@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 
-# Intent -> what answers it (a domain response, a text in texts.yml, or an action).
+# Intent -> its answer: a text in texts/chat.yml, or an action.
 SIDE_QUESTIONS = {
-    "ask_local_team": "utter_faq_local_team",
-    "ask_costs": "utter_faq_costs",
-    "ask_beschikking": "utter_faq_beschikking",
-    "ask_privacy": "utter_faq_privacy",
-    "ask_human": "faq_human",  # texts.yml: it names the local team
+    "ask_local_team": "faq_local_team",
+    "ask_costs": "faq_costs",
+    "ask_beschikking": "faq_beschikking",
+    "ask_privacy": "faq_privacy",
+    "ask_human": "faq_human",  # it names the local team
     "ask_waiting_time": "action_waiting_times",  # actions/waiting_times.py: asks the service
-    "bot_challenge": "utter_iamabot",
+    "bot_challenge": "iamabot",
 }
 # A side question inside the form must look like one: a question mark, or short and confident.
 MIN_CONFIDENCE = 0.6

@@ -1,9 +1,10 @@
-"""Loads the knowledge files (regions, voorveld catalogue, scope, triage rules, lexicons, texts).
+"""Loads the knowledge files (regions, voorveld catalogue, scope, triage rules, lexicons).
 
 Regions, the voorveld catalogue and the scope rules come from the database when
 WEGWIJZER_KNOWLEDGE_SOURCE=database (`make run` sets it and loads the files into the database on
 first start, bot/regional_data.py); otherwise, and for everything else, from bot/knowledge/*.yml.
-Values are cached for the life of the process: restart after loading new data."""
+Values are cached for the life of the process: restart after loading new data. What users read
+is not knowledge: it lives in texts/ (bot/texts.py)."""
 from __future__ import annotations
 
 from functools import lru_cache

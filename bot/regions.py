@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple
 
-from bot import knowledge
+from bot import knowledge, texts
 
 TEAM_TYPE_LABELS = {
     "wijkteam": "wijkteam",
@@ -53,6 +53,6 @@ def team_for(name: Optional[str]) -> Tuple[str, str]:
     the municipality is not configured)."""
     team = local_team(name)
     if not team:
-        unknown = knowledge.load("fields")["unknown_team"]
-        return unknown["name"], unknown["contact"]
+        # text: texts/chat.yml
+        return texts.render("unknown_team_name")["text"], texts.render("unknown_team_contact")["text"]
     return team["name"], team_contact_text(team)

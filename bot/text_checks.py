@@ -1,5 +1,5 @@
 """Checks on free text before it is stored as an answer: empty, emoji only, gibberish, English,
-HTML, far too long. Each problem has a response (domain/clarification.yml) that says what to do."""
+HTML, far too long. Each problem has a text (texts/chat.yml) that says what to do."""
 from __future__ import annotations
 
 import html

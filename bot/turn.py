@@ -55,13 +55,12 @@ class Message:
 
 @dataclass
 class Say:
-    """Text ``key`` (texts.yml) or, with ``response``, a domain response, in the version for
-    ``role`` (None: the asker's role as it was at the start of the turn)."""
+    """Text ``key`` (texts/chat.yml) in the version for ``role`` (None: the asker's role as it
+    was at the start of the turn)."""
     key: str
     values: Dict[str, Any] = field(default_factory=dict)
     role: Optional[str] = None
     buttons: Optional[List[Dict[str, str]]] = None
-    response: bool = False
 
 
 @dataclass

@@ -4,11 +4,15 @@ import asyncio
 from typing import Any, Dict, List, Optional
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import conversation, faq
 from actions.clarification import ValidateClarificationForm
+from actions.common import SendText
 from actions.triage import ActionTriage
+from bot import texts as chat_texts
 
 
 def tracker(text: str, intent: str, slots: Optional[Dict[str, Any]] = None, requested: Optional[str] = None,
@@ -57,6 +61,7 @@ def test_acute_danger_starts_with_112():
 
 def test_a_side_question_is_answered_and_the_question_repeated():
     texts, events = run(ValidateClarificationForm(), tracker("wat kost dat?", "ask_costs", {"referrer_role": "parent"}, "municipality"))
+    assert texts[0].startswith("Jeugdhulp via de gemeente kost jou niets")
     assert texts[-1] == "In welke gemeente woont je kind?"
     assert slot_events(events)["requested_slot"] == "municipality"
     assert "last_input" in slot_events(events)  # a slot other than requested_slot: the form does not reject
@@ -93,8 +98,23 @@ def test_an_unreadable_answer_is_asked_again_in_other_words_before_it_is_noted_a
 
 
 def test_stop_mid_form_ends_it():
-    _, events = run(ValidateClarificationForm(), tracker("ik wil stoppen", "stop_conversation", {}, "concern"))
+    texts, events = run(ValidateClarificationForm(), tracker("ik wil stoppen", "stop_conversation", {}, "concern"))
+    assert texts == [chat_texts.render("stopped")["text"]] and "Ik geef niets door" in texts[0]
     assert slot_events(events)["requested_slot"] is None
+
+
+# The single-turn answers that rules and stories name (action_goodbye, action_faq_costs, ...).
+TEXT_ACTIONS = sorted((action for action in SendText.__subclasses__()
+                       if action.__module__ in (conversation.__name__, faq.__name__)), key=lambda action: action.key)
+
+
+@pytest.mark.parametrize("action", TEXT_ACTIONS, ids=lambda action: action.key)
+def test_each_single_turn_answer_sends_its_text_and_is_in_the_domain(action):
+    texts, events = run(action(), tracker("hoi", "greet"))
+    assert texts == [chat_texts.render(action.key)["text"]] and events == []
+    with open("domain.yml", encoding="utf-8") as handle:
+        domain = yaml.safe_load(handle)
+    assert action().name() in domain["actions"] and not domain.get("responses")
 
 
 @pytest.mark.parametrize("slots,expected", [

@@ -83,10 +83,8 @@ ROLES = list(TYPED)
 
 def _opening(key: str, role: str) -> List[str]:
     """Recognisable openings of text ``key`` (all its versions) for finding the question asked."""
-    from bot import knowledge
-
     found = []
-    for name, variants in knowledge.load("texts").items():
+    for name, variants in texts.load("chat").items():
         if name != key and not (key.endswith("_") and name.startswith(key)):
             continue
         for variant in variants.values():

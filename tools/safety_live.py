@@ -61,9 +61,9 @@ def _header_says_blind(path: Path) -> bool:
 # --- reading the bot's reply ---------------------------------------------------------------------
 def _openings(keys: List[str]) -> List[str]:
     """The first words of every role version of the texts ``keys`` (placeholders cut off)."""
-    from bot import knowledge
+    from bot import texts as chat_texts
 
-    texts = knowledge.load("texts")
+    texts = chat_texts.load("chat")
     found = []
     for key in keys:
         for variant in (texts.get(key) or {}).values():

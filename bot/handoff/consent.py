@@ -17,7 +17,7 @@ BAND_LABELS = {"onder_12": "jonger dan 12", "12_15": "12 tot 16 jaar", "16_plus"
                "onbekend": "leeftijd onbekend"}
 
 # The consent questions per (asker, band), in the order they are asked. Each key is a text in
-# bot/knowledge/texts.yml (consent_<key>) and names whose consent it records.
+# texts/chat.yml (consent_<key>) and names whose consent it records.
 QUESTIONS = {
     "parent": {"onder_12": ["parent"], "12_15": ["parent", "parent_child_agrees"],
                "16_plus": ["parent_child_agrees_16"], "onbekend": ["parent", "parent_child_agrees"]},

@@ -1,11 +1,11 @@
 """The summary the local team receives, built from the conversation's answers: sections as in
-bot/knowledge/handoff.yml, each a list of labelled lines, plus the same as plain text. The
+texts/summary.yml, each a list of labelled lines, plus the same as plain text. The
 referrer sees exactly this before sending and can correct it."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from bot import clarification, intake, knowledge
+from bot import clarification, intake, texts
 from bot.handoff import consent as consent_rules
 from bot.handoff import contact as contact_rules
 
@@ -14,7 +14,8 @@ MAX_VALUE_CHARS = 1000  # a very long answer is kept whole in the conversation, 
 
 
 def config() -> Dict[str, Any]:
-    return knowledge.load("handoff")
+    """The summary's sections, labels and words (texts/summary.yml)."""
+    return texts.summary()
 
 
 def urgency(slots: Mapping[str, Any], route: Optional[str]) -> str:

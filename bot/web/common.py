@@ -9,7 +9,7 @@ from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Tuple
 import jinja2
 from aiohttp import web
 
-from bot import knowledge
+from bot import knowledge, texts
 from bot.handoff.consent import BAND_LABELS
 from bot.handoff.models import STATUS_LABELS, STATUSES
 from bot.web.errors import ApiError, from_http_exception
@@ -51,7 +51,7 @@ TEMPLATES.globals["statuses"] = STATUSES
 
 def _labels() -> Dict[str, Dict[str, str]]:
     """Dutch words for the codes in a handoff (the same texts the referrer saw)."""
-    handoff = knowledge.load("handoff")
+    handoff = texts.summary()  # text: texts/summary.yml
     return {"route": handoff["route_labels"], "urgency": handoff["urgency_labels"], "band": BAND_LABELS,
             "people": handoff["consent_people"], "kind": knowledge.load("intake")["kind_labels"],
             "role": {role: value["label"] for role, value in knowledge.load("roles")["roles"].items()}}

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def training_inputs() -> List[Path]:
-    """The Makefile's TRAIN_INPUTS: config.yml, domain/*.yml, data/**/*.yml, bot/nlu/*.py."""
-    files = [ROOT / "config.yml", *ROOT.glob("domain/*.yml"), *ROOT.glob("data/**/*.yml"), *ROOT.glob("bot/nlu/*.py")]
+    """The Makefile's TRAIN_INPUTS: config.yml, domain.yml, data/**/*.yml, bot/nlu/*.py."""
+    files = [ROOT / "config.yml", ROOT / "domain.yml", *ROOT.glob("data/**/*.yml"), *ROOT.glob("bot/nlu/*.py")]
     return sorted(path for path in files if path.is_file())
 
 
@@ -50,5 +50,5 @@ def describe(model: Path) -> Dict[str, Any]:
         # The Makefile retrains when an input is newer than the model; `make eval` trains first.
         "model_older_than_training_data": model.stat().st_mtime < newest,
         "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_uncommitted_changes": bool(_git("status", "--porcelain", "--", "config.yml", "domain", "data", "bot", "actions")),
+        "git_uncommitted_changes": bool(_git("status", "--porcelain", "--", "config.yml", "domain.yml", "data", "bot", "actions")),
     }

@@ -24,7 +24,7 @@ def markdown(results: Dict[str, Any]) -> str:
         f"{results['date']} · {results['machine']['cores']} cores, {results['machine']['memory_gib']} GiB · "
         f"model `{model['model']}` trained {model['trained_at']} (Rasa {model['rasa_open_source_version']}, id "
         f"{model['model_id']}) · training data sha256 `{model['training_data_sha256'][:16]}` "
-        f"({model['training_files']} files: config.yml, domain/, data/, bot/nlu/) · commit {model['git_commit']}"
+        f"({model['training_files']} files: config.yml, domain.yml, data/, bot/nlu/) · commit {model['git_commit']}"
         + (" with uncommitted changes" if model["git_uncommitted_changes"] else ""),
     ]
     if model["model_older_than_training_data"]:
