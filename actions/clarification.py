@@ -2,6 +2,7 @@
 what the message does (safety, stop, side question, answer, correction, next question) is
 decided in bot/turn.py, and this action only translates: the tracker in, the outcome out. The
 form never rejects a message, and a crisis message can never be swallowed as an answer."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -19,6 +20,9 @@ class ValidateClarificationForm(Action):
         return "validate_clarification_form"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        outcome = clarification.decide_turn(tracker.current_slot_values(), message(tracker),
-                                          form_active=tracker.active_loop.get("name") == "clarification_form")
+        outcome = clarification.decide_turn(
+            tracker.current_slot_values(),
+            message(tracker),
+            form_active=tracker.active_loop.get("name") == "clarification_form",
+        )
         return await carry_out(dispatcher, tracker, outcome)

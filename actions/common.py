@@ -1,4 +1,5 @@
 """Small helpers shared by the actions."""
+
 from __future__ import annotations
 
 import abc
@@ -55,8 +56,14 @@ def team_for(tracker: Tracker) -> Tuple[Text, Text]:
     return regions.team_for(tracker.get_slot("municipality"))
 
 
-def say(dispatcher, tracker: Tracker, key: Text, role: Any = None, buttons: Optional[List[Dict[Text, Text]]] = None,
-        **values: Any) -> None:
+def say(
+    dispatcher,
+    tracker: Tracker,
+    key: Text,
+    role: Any = None,
+    buttons: Optional[List[Dict[Text, Text]]] = None,
+    **values: Any,
+) -> None:
     """Sends text ``key`` from texts/chat.yml in the version for the asker's role."""
     message = texts.render(key, role or tracker.get_slot("referrer_role"), **values)
     dispatcher.utter_message(text=message["text"], buttons=buttons or message.get("buttons") or [])
@@ -80,8 +87,13 @@ async def carry_out(dispatcher, tracker: Tracker, outcome: Outcome) -> List[Even
     if outcome.records:
         ref, events = conversation_ref(tracker)
     for record in outcome.records:
-        indicators.record(record.kind, ref, role=record.role or tracker.get_slot("referrer_role"),
-                          municipality=tracker.get_slot("municipality"), route=record.route)
+        indicators.record(
+            record.kind,
+            ref,
+            role=record.role or tracker.get_slot("referrer_role"),
+            municipality=tracker.get_slot("municipality"),
+            route=record.route,
+        )
     events += [SlotSet(name, value) for name, value in outcome.updates.items()]
     if outcome.ends_form:
         events.append(ActiveLoop(None))

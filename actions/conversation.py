@@ -1,4 +1,5 @@
 """Small talk, stopping, the fallback (ask again, then offer a person) and the closing experience question."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Side questions: what the local team is, costs, beschikking, privacy, talking to a person.
 Which messages are side questions is decided in bot/faq.py; the answers are sent here."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text

@@ -2,6 +2,7 @@
 form does is decided in bot/handoff/turn.py; this action translates the tracker in and the outcome
 out, and stores the handoff when the turn asks for it (bot/handoff/store.py): only a stored
 handoff is confirmed with its reference number."""
+
 from __future__ import annotations
 
 import logging
@@ -57,8 +58,13 @@ class ActionHandoffDeclined(Action):
             return events
         elif eligible(tracker.current_slot_values()):
             _, contact = team_for(tracker)
-            say(dispatcher, tracker, "handoff_self", contact=contact,
-                summary=clarification.summary_text(tracker.current_slot_values()))
+            say(
+                dispatcher,
+                tracker,
+                "handoff_self",
+                contact=contact,
+                summary=clarification.summary_text(tracker.current_slot_values()),
+            )
         say(dispatcher, tracker, "ask_feedback")
         return events
 
@@ -77,8 +83,9 @@ class ActionHandoffClosing(Action):
 
 # --- the status question ----------------------------------------------------------------------
 
+
 class ValidateStatusForm(Action):
-    """"Wat is de status van mijn aanmelding ABC-1234?": the reference, a check, the status."""
+    """ "Wat is de status van mijn aanmelding ABC-1234?": the reference, a check, the status."""
 
     def name(self) -> Text:
         return "validate_status_form"
@@ -111,7 +118,14 @@ class ValidateStatusForm(Action):
             say(dispatcher, tracker, "status_not_found")
             return done
         status_text = texts.render("status_texts", found.status)["text"]
-        say(dispatcher, tracker, "status_result", reference=reference, team_name=found.team_name,
-            status_text=status_text, date=found.updated_at.strftime("%d-%m-%Y"))
+        say(
+            dispatcher,
+            tracker,
+            "status_result",
+            reference=reference,
+            team_name=found.team_name,
+            status_text=status_text,
+            date=found.updated_at.strftime("%d-%m-%Y"),
+        )
         # The check (a phone number or e-mail address) is not kept in a slot.
         return [SlotSet("status_check", "ok")] + done

@@ -1,5 +1,6 @@
 """The safety route outside the forms (action_safety_route) and after it; the decisions are made
 in bot/turn.py (`screen`, `escalate`, `follow_up`), which every form's turn calls first."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

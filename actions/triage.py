@@ -1,4 +1,5 @@
 """After the clarification: the summary to check, corrections, and the matched-care route."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -47,7 +48,11 @@ class ActionAskCorrection(Action):
         text = latest_text(tracker)
         # "de duur klopt niet, het is al een jaar", "eigenlijk heel veel last": a message that names
         # how long or how much corrects that answer only ("een jaar" is not the child's age here).
-        named = None if text.startswith("/") else clarification.field_named(latest_text(tracker), latest_entities(tracker), ["duration", "impact"])
+        named = (
+            None
+            if text.startswith("/")
+            else clarification.field_named(latest_text(tracker), latest_entities(tracker), ["duration", "impact"])
+        )
         turn = clarification.read_turn(slots, "" if named else text, None, latest_entities(tracker))
         if named:
             fixed = clarification.read_turn(slots, text, named, [], None, latest_semantic(tracker))
@@ -56,8 +61,11 @@ class ActionAskCorrection(Action):
                 turn.corrected.append(named)
         if turn.corrected:
             # "nee, ze is 12": apply it straight away and show the summary again.
-            events = [SlotSet(name, value) for name, value in turn.updates.items() if name in turn.corrected
-                      or name == "municipality_known"]
+            events = [
+                SlotSet(name, value)
+                for name, value in turn.updates.items()
+                if name in turn.corrected or name == "municipality_known"
+            ]
             updated = {**slots, **{event["name"]: event["value"] for event in events}}
             say(dispatcher, tracker, "summary", summary=clarification.summary_text(updated))
             return events + [SlotSet("summary_shown", True)]
@@ -110,8 +118,7 @@ class ActionTriage(Action):
             options = triage.voorveld_options(facts["domains"], facts["age"], municipality)
             tip = triage.normalising_tip(facts["domains"]) if facts["role"] in ("parent", "youth", "unknown") else None
             normalising = f"{tip['text']} Tip: {tip['tip']}\n\n" if tip else ""
-            say(dispatcher, tracker, "route_voorveld", normalising=normalising,
-                                     options=_options_text(options))
+            say(dispatcher, tracker, "route_voorveld", normalising=normalising, options=_options_text(options))
             say(dispatcher, tracker, "offer_local_team", team_name=team_name)
         else:
             if route.route == "safety":
@@ -139,14 +146,28 @@ class ActionTriage(Action):
             kind = triage.kind_of_help_for(route.route, facts["domains"])
             if kind and facts["municipality_known"]:
                 shown = await waiting_times.show(dispatcher, tracker, municipality, kind) or []
-                waits_shown = [{"provider": w["provider"], "kind": kind, "aanmeld_weeks": w["aanmeld_weeks"],
-                                "peildatum": w["peildatum"]} for w in shown]
+                waits_shown = [
+                    {
+                        "provider": w["provider"],
+                        "kind": kind,
+                        "aanmeld_weeks": w["aanmeld_weeks"],
+                        "peildatum": w["peildatum"],
+                    }
+                    for w in shown
+                ]
             if route.route in summary.ROUTES and facts["municipality_known"] and regions.local_team(municipality):
                 # The local team is the next step: offer to hand the case over (actions/handoff.py).
                 say(dispatcher, tracker, "offer_handoff", team_name=team_name)
             else:
                 say(dispatcher, tracker, "ask_feedback")
         ref, events = conversation_ref(tracker)
-        indicators.record("route", ref, role=facts["role"], municipality=municipality if facts["municipality_known"] else None,
-                          domain=(facts["domains"] or [None])[0], route=route.route, turns=user_turns(tracker))
+        indicators.record(
+            "route",
+            ref,
+            role=facts["role"],
+            municipality=municipality if facts["municipality_known"] else None,
+            domain=(facts["domains"] or [None])[0],
+            route=route.route,
+            turns=user_turns(tracker),
+        )
         return events + [SlotSet("route", route.route), SlotSet("waits_shown", waits_shown)]

@@ -1,10 +1,10 @@
 """Waiting times in the conversation: a direct question at any moment ("hoe lang is de wachttijd
 voor jeugd-GGZ in Katwijk?"), and the waits that go with a local-team or specialist route.
 When the service is down or slow the bot says so and the conversation goes on."""
+
 from __future__ import annotations
 
 import asyncio
-
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -25,19 +25,34 @@ def _weeks(number: int) -> Text:
 
 
 def _line(wait: Dict[str, Any]) -> Text:
-    behandel = (texts.render("waits_behandel", weeks=_weeks(wait["behandel_weeks"]))["text"]
-                if wait.get("behandel_weeks") is not None else "")
+    behandel = (
+        texts.render("waits_behandel", weeks=_weeks(wait["behandel_weeks"]))["text"]
+        if wait.get("behandel_weeks") is not None
+        else ""
+    )
     notes = ""
     if wait.get("intake_stop"):
         notes += texts.render("waits_note_stop")["text"]
     if wait.get("stale"):
         notes += texts.render("waits_note_stale")["text"]
-    return texts.render("waits_line", provider=wait["provider"], aanmeld=_weeks(wait["aanmeld_weeks"]), behandel=behandel,
-                        peildatum=wait["peildatum"], source=wait["source"], notes=notes)["text"]
+    return texts.render(
+        "waits_line",
+        provider=wait["provider"],
+        aanmeld=_weeks(wait["aanmeld_weeks"]),
+        behandel=behandel,
+        peildatum=wait["peildatum"],
+        source=wait["source"],
+        notes=notes,
+    )["text"]
 
 
-async def show(dispatcher: CollectingDispatcher, tracker: Tracker, municipality: Text, kind: Text,
-               client: Optional[WaitingTimesClient] = None) -> Optional[List[Dict[str, Any]]]:
+async def show(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    municipality: Text,
+    kind: Text,
+    client: Optional[WaitingTimesClient] = None,
+) -> Optional[List[Dict[str, Any]]]:
     """Shows at most a few providers' waits; returns what was shown (None: service unavailable)."""
     # rasa-sdk runs actions on one event loop: the blocking HTTP call goes to a worker thread so a
     # slow service never stalls other conversations.
@@ -61,20 +76,25 @@ async def show(dispatcher: CollectingDispatcher, tracker: Tracker, municipality:
     return shown
 
 
-async def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                          client: Optional[WaitingTimesClient] = None) -> List[EventType]:
+async def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, client: Optional[WaitingTimesClient] = None
+) -> List[EventType]:
     """A direct waiting-time question, in or outside the clarification."""
     text = (tracker.latest_message or {}).get("text") or ""
     place = intake.parse_municipality(text) if not text.startswith("/") else None
     municipality = place["name"] if place else tracker.get_slot("municipality")
-    kind = next((e["value"] for e in latest_entities(tracker) if e.get("entity") == "kind" and e.get("value") in KINDS),
-                None) or intake.kind_of_help(text)
+    kind = next(
+        (e["value"] for e in latest_entities(tracker) if e.get("entity") == "kind" and e.get("value") in KINDS), None
+    ) or intake.kind_of_help(text)
     if not municipality or municipality == "onbekend":
         say(dispatcher, tracker, "waits_need_municipality")
         return []
     if not kind:
-        buttons = [{"title": intake.kind_label(k), "payload": f'/ask_waiting_time{{"kind":"{k}"}}'}
-                   for k in KINDS if k != "crisis"]
+        buttons = [
+            {"title": intake.kind_label(k), "payload": f'/ask_waiting_time{{"kind":"{k}"}}'}
+            for k in KINDS
+            if k != "crisis"
+        ]
         say(dispatcher, tracker, "waits_choose_kind", buttons=buttons)
         return []
     await show(dispatcher, tracker, municipality, kind, client)

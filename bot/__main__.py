@@ -1,4 +1,5 @@
 """`python -m bot <command>`: see bot/cli.py, or `python -m bot --help`."""
+
 import sys
 
 from bot.cli import main

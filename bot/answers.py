@@ -2,6 +2,7 @@
 (with negation: "niet heel veel" is not "heel veel"), then the meaning of the sentence from the
 semantic reader (bot/nlu/semantic_reader.py, examples in bot/knowledge/answer_examples.yml).
 Every button label, typed, means what the button means, in every role."""
+
 from __future__ import annotations
 
 import re
@@ -12,23 +13,50 @@ SEMANTIC_ALONE = 0.4
 SEMANTIC_OVERRULES = 0.7
 MIN_INTENT_CONFIDENCE = 0.6
 
-_YES = re.compile(r"^(?:ja+|jaa+|jawel|jazeker|jep|jup|yes|yep|ok|oke|okay|oké|okee|prima|goed|akkoord|klopt|"
-                  r"zeker|graag|is goed|doe maar|dat is goed|prima zo|top|helemaal goed|correct|juist|"
-                  r"dat mag|mag|👍|✅|👌)(?:\b|\s|[.!,]|$)", re.I)
-_NO = re.compile(r"^(?:nee+|neen|nope|nah|no|niet|liever niet|nog niet|geen toestemming|laat maar|"
-                 r"hoeft niet|niet nodig|niet doen|👎|❌)(?:\b|\s|[.!,]|$)", re.I)
-_UNSURE = re.compile(r"\b(?:weet (?:ik )?(?:het )?(?:nog )?(?:niet|nie)|twijfel\w*|geen idee|misschien|idk|"
-                     r"weet niet zeker|nog niet zeker|onbekend)\b|\bwel\b.*\b(?:niet|nog niet)\b", re.I)
+_YES = re.compile(
+    r"^(?:ja+|jaa+|jawel|jazeker|jep|jup|yes|yep|ok|oke|okay|oké|okee|prima|goed|akkoord|klopt|"
+    r"zeker|graag|is goed|doe maar|dat is goed|prima zo|top|helemaal goed|correct|juist|"
+    r"dat mag|mag|👍|✅|👌)(?:\b|\s|[.!,]|$)",
+    re.I,
+)
+_NO = re.compile(
+    r"^(?:nee+|neen|nope|nah|no|niet|liever niet|nog niet|geen toestemming|laat maar|"
+    r"hoeft niet|niet nodig|niet doen|👎|❌)(?:\b|\s|[.!,]|$)",
+    re.I,
+)
+_UNSURE = re.compile(
+    r"\b(?:weet (?:ik )?(?:het )?(?:nog )?(?:niet|nie)|twijfel\w*|geen idee|misschien|idk|"
+    r"weet niet zeker|nog niet zeker|onbekend)\b|\bwel\b.*\b(?:niet|nog niet)\b",
+    re.I,
+)
 
 # Impact: negated heavy words read lighter ("niet heel veel" = some, "niet zo veel" = little).
 _NOT_HEAVY = re.compile(r"\b(?:niet|nie|geen)\s+(?:heel|erg|echt|super)\s+(?:veel|erg|groot)\b", re.I)
 _NOT_MUCH = re.compile(r"\b(?:niet|nie)\s+(?:zo\s*|zoveel|zo veel|veel|erg|zo erg|heel erg)\b", re.I)
 _BUTTON_WORDS = {
-    "impact": {"weinig": "weinig", "gering": "weinig", "geringe": "weinig", "beperkt": "weinig",
-               "best veel": "merkbaar", "matig": "merkbaar", "merkbaar": "merkbaar", "redelijk": "merkbaar",
-               "heel veel": "groot", "ernstig": "groot", "groot": "groot", "fors": "groot", "zeer veel": "groot"},
-    "duration": {"< 3 maanden": "kort", "korter dan 3 maanden": "kort", "3-6 maanden": "middel",
-                 "3 tot 6 maanden": "middel", "> 6 maanden": "lang", "een half jaar of langer": "lang"},
+    "impact": {
+        "weinig": "weinig",
+        "gering": "weinig",
+        "geringe": "weinig",
+        "beperkt": "weinig",
+        "best veel": "merkbaar",
+        "matig": "merkbaar",
+        "merkbaar": "merkbaar",
+        "redelijk": "merkbaar",
+        "heel veel": "groot",
+        "ernstig": "groot",
+        "groot": "groot",
+        "fors": "groot",
+        "zeer veel": "groot",
+    },
+    "duration": {
+        "< 3 maanden": "kort",
+        "korter dan 3 maanden": "kort",
+        "3-6 maanden": "middel",
+        "3 tot 6 maanden": "middel",
+        "> 6 maanden": "lang",
+        "een half jaar of langer": "lang",
+    },
 }
 
 
@@ -74,9 +102,10 @@ def duration(text: str, by_words: Optional[str], semantic: Optional[Mapping[str,
     return button_word("duration", text) or _combine(by_words, semantic_answer(semantic, "duration"))
 
 
-def yes_no(text: str, intent: str = "", confidence: float = 0.0,
-           semantic: Optional[Mapping[str, Any]] = None) -> Optional[str]:
-    """"yes", "no" or "unsure" for an answer to a closed question; None when it is none of them."""
+def yes_no(
+    text: str, intent: str = "", confidence: float = 0.0, semantic: Optional[Mapping[str, Any]] = None
+) -> Optional[str]:
+    """ "yes", "no" or "unsure" for an answer to a closed question; None when it is none of them."""
     if text.startswith("/"):
         return {"affirm": "yes", "deny": "no"}.get(intent)
     cleaned = text.strip().lower()

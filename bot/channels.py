@@ -4,6 +4,7 @@ Rasa 3.6's socket.io channel accepts connections from every origin (its engine.i
 CORS handling switched off). The widget's channel is the same channel with the engine.io origin
 check switched on for WEGWIJZER_WIDGET_ORIGINS (space-separated; default: the demo pages that
 `make run` serves on this machine). Configured in credentials.yml."""
+
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable

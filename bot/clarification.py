@@ -12,6 +12,7 @@ Following one message through `decide_turn`:
    `MAX_UNREADABLE` the question is skipped.
 5. The next question (`next_question`), in the version for the asker's role.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,19 @@ from bot import answers, faq, intake, knowledge, regions, scope, text_checks, te
 from bot.settings import MAX_SUMMARY_CHARS
 
 # The order in which questions are asked (BRIEF §2.2).
-QUESTION_ORDER = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact",
-                  "tried", "help_involved", "network", "goal", "youth_wish"]
+QUESTION_ORDER = [
+    "referrer_role",
+    "child_age",
+    "municipality",
+    "concern",
+    "duration",
+    "impact",
+    "tried",
+    "help_involved",
+    "network",
+    "goal",
+    "youth_wish",
+]
 # The clarification's slots: the answers, and what the safety screen saw so far.
 SLOTS = QUESTION_ORDER + ["municipality_known", "safety_categories"]
 CHOICE_VALUES = {
@@ -51,8 +63,11 @@ def required_slots(slots: Mapping[str, Any]) -> List[str]:
     needed += ["municipality", "concern"]
     concern = slots.get("concern")
     municipality = slots.get("municipality")
-    if concern and (scope.out_of_scope_item(concern, municipality) or scope.mentions_dyslexia(concern)
-                    or intake.mentions_child_protection(concern)):
+    if concern and (
+        scope.out_of_scope_item(concern, municipality)
+        or scope.mentions_dyslexia(concern)
+        or intake.mentions_child_protection(concern)
+    ):
         return needed
     if municipality and slots.get("municipality_known") is False:
         return needed
@@ -69,6 +84,7 @@ def next_question(slots: Mapping[str, Any]) -> Optional[str]:
 @dataclass
 class Turn:
     """What one user message changes: new slot values, corrections, a problem to explain."""
+
     updates: Dict[str, Any] = field(default_factory=dict)
     corrected: List[str] = field(default_factory=list)
     problem: Optional[str] = None
@@ -78,9 +94,14 @@ def _valid_age(value: Any) -> bool:
     return isinstance(value, int) and 0 <= value <= 25
 
 
-def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
-              entities: Optional[List[Mapping[str, Any]]] = None, intent: Optional[str] = None,
-              semantic: Optional[Mapping[str, Any]] = None) -> Turn:
+def read_turn(
+    slots: Mapping[str, Any],
+    text: str,
+    requested: Optional[str],
+    entities: Optional[List[Mapping[str, Any]]] = None,
+    intent: Optional[str] = None,
+    semantic: Optional[Mapping[str, Any]] = None,
+) -> Turn:
     """Reads one message in the clarification form.
 
     ``entities`` may carry values from buttons (payload ``/inform{"duration": "kort"}``);
@@ -92,9 +113,12 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
     entities = entities or []
     # Values from buttons come with the payload; the ruler's entities are only
     # read through the intake parser, which looks at the context ("ik ben ...").
-    from_buttons = {entity["entity"]: entity["value"] for entity in entities
-                    if entity.get("entity") in ("role", "duration", "impact")
-                    and entity.get("extractor") in (None, PAYLOAD_EXTRACTOR)}
+    from_buttons = {
+        entity["entity"]: entity["value"]
+        for entity in entities
+        if entity.get("entity") in ("role", "duration", "impact")
+        and entity.get("extractor") in (None, PAYLOAD_EXTRACTOR)
+    }
     if text.startswith("/"):
         text = ""  # a button payload ("/affirm" from an older message) is never a typed answer
     cleaned, problem = text_checks.clean_answer(text)
@@ -102,8 +126,12 @@ def read_turn(slots: Mapping[str, Any], text: str, requested: Optional[str],
         problem = None
     # A message that tells the worry fills the concern whatever was asked ("meisje 15, Katwijk,
     # somber sinds maanden" as the answer to the age question), so it is not asked again.
-    describes = (not problem and not slots.get("concern") and requested not in intake.FREE_TEXT_SLOTS
-                 and (intent == "describe_concern" or intake.describes_concern(cleaned)))
+    describes = (
+        not problem
+        and not slots.get("concern")
+        and requested not in intake.FREE_TEXT_SLOTS
+        and (intent == "describe_concern" or intake.describes_concern(cleaned))
+    )
     facts: Dict[str, Any] = {} if problem else intake.read_message(cleaned, requested, describes)
     if describes:
         facts["concern"] = cleaned
@@ -199,12 +227,14 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
         if kind == turn.CHECK:
             # The message may also answer the open question ("heel veel, ze eet niks meer"):
             # keep that answer, and ask the next question after the check.
-            reading = read_turn(answers_so_far, message.text, requested, list(message.entities),
-                                           message.intent, message.semantic)
+            reading = read_turn(
+                answers_so_far, message.text, requested, list(message.entities), message.intent, message.semantic
+            )
             updates = {} if reading.problem else dict(reading.updates)
             outcome.updates.update(updates)
-            outcome.updates.update(last_input="safety_check",
-                                   requested_slot=next_question({**answers_so_far, **updates}))
+            outcome.updates.update(
+                last_input="safety_check", requested_slot=next_question({**answers_so_far, **updates})
+            )
             return outcome
         # RESUME: the check was answered "no": go on where we were.
         next_slot = requested or next_question(answers_so_far)
@@ -227,18 +257,21 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
         return outcome
 
     # 4. The answer (possibly with more facts, or a correction of an earlier answer).
-    reading = read_turn(answers_so_far, message.text, requested, list(message.entities),
-                                   message.intent, message.semantic)
+    reading = read_turn(
+        answers_so_far, message.text, requested, list(message.entities), message.intent, message.semantic
+    )
     updates = dict(reading.updates)
     # A message the bot cannot read (English, gibberish, ...) is explained, whatever its intent.
     unreadable_input = reading.problem in INPUT_PROBLEMS
-    wants_correction = (message.intent == "correct_answer" and message.confidence >= faq.MIN_CONFIDENCE
-                        and not unreadable_input)
+    wants_correction = (
+        message.intent == "correct_answer" and message.confidence >= faq.MIN_CONFIDENCE and not unreadable_input
+    )
     if wants_correction and requested in updates and requested not in reading.corrected:
         updates.pop(requested)  # "ik wil iets aanpassen" is not the answer to the open question
     if reading.corrected:
-        changed = ", ".join(f"{field(slot)['named']} is nu {shown_value(slot, updates[slot])}"
-                            for slot in reading.corrected)
+        changed = ", ".join(
+            f"{field(slot)['named']} is nu {shown_value(slot, updates[slot])}" for slot in reading.corrected
+        )
         outcome.say("corrected", corrected=changed)
     elif wants_correction and requested:
         outcome.say("correction_later")
@@ -264,8 +297,12 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
     if next_slot:
         outcome.say(f"ask_{next_slot}", role=updates.get("referrer_role"))
     outcome.updates.update(updates)
-    outcome.updates.update(summary_shown=False, unreadable_count=unreadable,
-                           last_input="problem" if reading.problem else "answer", requested_slot=next_slot)
+    outcome.updates.update(
+        summary_shown=False,
+        unreadable_count=unreadable,
+        last_input="problem" if reading.problem else "answer",
+        requested_slot=next_slot,
+    )
     return outcome
 
 
@@ -275,8 +312,13 @@ def role_text(role: Optional[str]) -> str:
 
 def give_up_value(slot: str) -> Any:
     """The value a choice question takes after MAX_UNREADABLE unreadable answers."""
-    return {"referrer_role": "unknown", "duration": "onbekend", "impact": "onbekend",
-            "child_age": "onbekend", "municipality": "onbekend"}.get(slot, "onbekend")
+    return {
+        "referrer_role": "unknown",
+        "duration": "onbekend",
+        "impact": "onbekend",
+        "child_age": "onbekend",
+        "municipality": "onbekend",
+    }.get(slot, "onbekend")
 
 
 def field(slot: str) -> Dict[str, Any]:
@@ -305,6 +347,7 @@ def shown_value(slot: str, value: Any) -> str:
 
 def summary_lines(slots: Mapping[str, Any], limit: int) -> List[str]:
     """Lines for the summary the referrer checks ("Klopt dit?"); long answers shortened."""
+
     def short(value: str) -> str:
         return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
@@ -335,8 +378,9 @@ def field_buttons(slots: List[str]) -> List[Dict[str, str]]:
     return [{"title": field(slot)["button"], "payload": f'/correct_answer{{"field":"{slot}"}}'} for slot in slots]
 
 
-def field_named(text: str, entities: Sequence[Mapping[str, Any]], candidates: Sequence[str] = QUESTION_ORDER
-                ) -> Optional[str]:
+def field_named(
+    text: str, entities: Sequence[Mapping[str, Any]], candidates: Sequence[str] = QUESTION_ORDER
+) -> Optional[str]:
     """The part to correct, one of ``candidates``: from the button, or from words like "de
     leeftijd klopt niet"."""
     for entity in entities:

@@ -1,6 +1,7 @@
 """The one command, `python -m bot <command>`: the database, the region's data, accounts and keys,
 the servers, retention and the spaCy pipeline. `python -m bot <command> --help` tells more.
 Every command that uses the database first brings its tables up to date (bot.db.migrate)."""
+
 from __future__ import annotations
 
 import argparse
@@ -106,8 +107,12 @@ def _serve(args: argparse.Namespace) -> int:
 
     from bot.web.app import create_app
 
-    web.run_app(create_app(args.database_url, deliver=not args.no_delivery), host=args.host, port=args.port,
-                print=lambda *_: None)
+    web.run_app(
+        create_app(args.database_url, deliver=not args.no_delivery),
+        host=args.host,
+        port=args.port,
+        print=lambda *_: None,
+    )
     return 0
 
 
@@ -135,10 +140,14 @@ def _purge(args: argparse.Namespace) -> int:
     from bot.handoff import retention as handoff_retention
 
     counts = handoff_retention.purge(args.database_url, args.handoff_days, args.tracker_url)
-    print(f"Retention: {counts['handoffs']} handoff(s) closed more than {args.handoff_days} days ago deleted, "
-          f"with {counts['transcripts']} conversation(s); {counts['sessions']} expired inbox session(s)")
-    print(f"Retention: {retention.purge_trackers(args.tracker_url, args.days)} conversation(s) older than "
-          f"{args.days} days deleted")
+    print(
+        f"Retention: {counts['handoffs']} handoff(s) closed more than {args.handoff_days} days ago deleted, "
+        f"with {counts['transcripts']} conversation(s); {counts['sessions']} expired inbox session(s)"
+    )
+    print(
+        f"Retention: {retention.purge_trackers(args.tracker_url, args.days)} conversation(s) older than "
+        f"{args.days} days deleted"
+    )
     return 0
 
 
@@ -159,31 +168,47 @@ NO_DATABASE = {_build_nlp, _export_env}
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m bot", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    main.add_argument("--database-url", default=settings.DATABASE_URL,
-                      help="the bot's database (default: DATABASE_URL, bot/settings.py)")
+    main = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    main.add_argument(
+        "--database-url",
+        default=settings.DATABASE_URL,
+        help="the bot's database (default: DATABASE_URL, bot/settings.py)",
+    )
     commands = main.add_subparsers(dest="command", required=True, metavar="<command>", title="commands")
 
-    def command(name: str, run: Callable[[argparse.Namespace], int], help: str,
-                description: str = "") -> argparse.ArgumentParser:
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], help: str, description: str = ""
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=description or help)
         sub.set_defaults(run=run)
         return sub
 
     command("migrate", _migrate, "create or upgrade every table (Alembic)")
-    command("seed-demo", _seed_demo, "first start: knowledge files and example providers",
-            "first start: load bot/knowledge/ and the example providers into an empty database")
-    command("load", _load, "load the edited knowledge files into the database",
-            "replace regions, local teams, voorveld and scope in the database with "
-            "bot/knowledge/{regions,voorveld,scope}.yml (all or nothing)")
+    command(
+        "seed-demo",
+        _seed_demo,
+        "first start: knowledge files and example providers",
+        "first start: load bot/knowledge/ and the example providers into an empty database",
+    )
+    command(
+        "load",
+        _load,
+        "load the edited knowledge files into the database",
+        "replace regions, local teams, voorveld and scope in the database with "
+        "bot/knowledge/{regions,voorveld,scope}.yml (all or nothing)",
+    )
     importer = command("import-waits", _import_waits, "import a waiting-times survey CSV (all or nothing)")
     importer.add_argument("file", type=Path)
     key = command("provider-key", _provider_key, "make a provider's waits API key (shown once)")
     key.add_argument("provider_id")
-    staff = command("add-staff", _add_staff, "add a staff member of a local team to the inbox",
-                    "add a staff member of a local team to the inbox (password from WEGWIJZER_NEW_PASSWORD, "
-                    "or asked)")
+    staff = command(
+        "add-staff",
+        _add_staff,
+        "add a staff member of a local team to the inbox",
+        "add a staff member of a local team to the inbox (password from WEGWIJZER_NEW_PASSWORD, or asked)",
+    )
     staff.add_argument("--username", required=True)
     staff.add_argument("--team", required=True)
     staff.add_argument("--display-name", required=True)
@@ -193,8 +218,12 @@ def parser() -> argparse.ArgumentParser:
     command("demo-accounts", _demo_accounts, "example inbox accounts for Leiden and Katwijk")
     secret = command("webhook-secret", _webhook_secret, "make a team's webhook signing secret (shown once)")
     secret.add_argument("--team", required=True)
-    serve = command("serve", _serve, "run the web process (widget, inbox, API, delivery)",
-                    "run the web process: widget pages, team inbox, its API, handoff delivery")
+    serve = command(
+        "serve",
+        _serve,
+        "run the web process (widget, inbox, API, delivery)",
+        "run the web process: widget pages, team inbox, its API, handoff delivery",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--no-delivery", action="store_true", help="do not run the webhook delivery worker here")
@@ -204,19 +233,28 @@ def parser() -> argparse.ArgumentParser:
     deliver = command("deliver", _deliver, "run only the handoff delivery worker (webhooks)")
     deliver.add_argument("--once", action="store_true", help="one round, then stop")
     deliver.add_argument("--interval", type=float, default=5.0)
-    purge = command("purge", _purge, "retention: delete what is past its period",
-                    "retention: delete old conversations, closed handoffs past their period and expired inbox "
-                    "sessions")
-    purge.add_argument("--days", type=int, default=settings.RETENTION_DAYS,
-                       help="conversations whose last message is older than this")
-    purge.add_argument("--handoff-days", type=int, default=settings.HANDOFF_RETENTION_DAYS,
-                       help="handoffs closed longer ago than this")
+    purge = command(
+        "purge",
+        _purge,
+        "retention: delete what is past its period",
+        "retention: delete old conversations, closed handoffs past their period and expired inbox sessions",
+    )
+    purge.add_argument(
+        "--days", type=int, default=settings.RETENTION_DAYS, help="conversations whose last message is older than this"
+    )
+    purge.add_argument(
+        "--handoff-days", type=int, default=settings.HANDOFF_RETENTION_DAYS, help="handoffs closed longer ago than this"
+    )
     purge.add_argument("--tracker-url", default=settings.tracker_database_url(), help="Rasa's tracker store")
     nlp = command("build-nlp", _build_nlp, "build the spaCy pipeline Rasa loads (build/spacy_nl)")
     nlp.add_argument("--target", type=Path, default=settings.PIPELINE_DIR)
-    command("export-env", _export_env, "print .env as shell exports (for scripts/run.sh)",
-            "print each setting in .env that the environment does not set as `export KEY=value`: "
-            "scripts/run.sh evaluates these, so Rasa sees .env as the bot does")
+    command(
+        "export-env",
+        _export_env,
+        "print .env as shell exports (for scripts/run.sh)",
+        "print each setting in .env that the environment does not set as `export KEY=value`: "
+        "scripts/run.sh evaluates these, so Rasa sees .env as the bot does",
+    )
     return main
 
 

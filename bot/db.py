@@ -1,6 +1,7 @@
 """The database: one SQLAlchemy Base for every table, one engine and sessionmaker per database URL
 (SQLAlchemy 1.4, 2.0-style), and `migrate()`, which creates or upgrades the tables (Alembic,
 migrations/). No table is made any other way."""
+
 from __future__ import annotations
 
 import importlib
@@ -30,7 +31,7 @@ def metadata() -> MetaData:
 @lru_cache(maxsize=None)
 def engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     return create_engine(url, future=True, pool_pre_ping=True)
 
 

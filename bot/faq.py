@@ -1,5 +1,6 @@
 """Side questions: which messages inside a form are a side question rather than the answer.
 The answers themselves are sent by actions/faq.py (the waiting-times one asks the service)."""
+
 from __future__ import annotations
 
 import re

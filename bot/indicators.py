@@ -4,6 +4,7 @@ route, safety escalations, lighter option accepted, handoffs per municipality, c
 Never stores the child's identity, the sender id or any free text: a conversation is known only
 by a random reference made for this purpose.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,18 +37,37 @@ class IndicatorEvent(Base):
     score = Column(Integer)
 
 
-def record(kind: str, conversation_ref: str, *, role: Optional[str] = None, municipality: Optional[str] = None,
-           domain: Optional[str] = None, route: Optional[str] = None, turns: Optional[int] = None,
-           score: Optional[int] = None, url: str = DATABASE_URL) -> bool:
+def record(
+    kind: str,
+    conversation_ref: str,
+    *,
+    role: Optional[str] = None,
+    municipality: Optional[str] = None,
+    domain: Optional[str] = None,
+    route: Optional[str] = None,
+    turns: Optional[int] = None,
+    score: Optional[int] = None,
+    url: str = DATABASE_URL,
+) -> bool:
     """Stores one indicator; returns False (and never raises) when the database is unavailable,
     because the conversation must go on without it."""
     if kind not in KINDS:
         raise ValueError(f"unknown indicator kind: {kind}")
     try:
         with db.sessions(url)() as session, session.begin():
-            session.add(IndicatorEvent(occurred_on=dt.date.today(), conversation_ref=conversation_ref, kind=kind,
-                                       role=role, municipality=municipality, domain=domain, route=route,
-                                       turns=turns, score=score))
+            session.add(
+                IndicatorEvent(
+                    occurred_on=dt.date.today(),
+                    conversation_ref=conversation_ref,
+                    kind=kind,
+                    role=role,
+                    municipality=municipality,
+                    domain=domain,
+                    route=route,
+                    turns=turns,
+                    score=score,
+                )
+            )
         return True
     except Exception as error:  # noqa: BLE001 - analytics must never break a conversation
         logger.warning("indicator not stored (%s): %s", kind, type(error).__name__)

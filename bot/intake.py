@@ -1,6 +1,7 @@
 """Reads clarification facts from free text: age, municipality, role, concern domains, duration,
 impact, what was tried, help involved, goal. One message may hold several ("meisje 15, Katwijk,
 somber sinds maanden, POH-gesprekken niet voldoende"), so the bot asks only what is missing."""
+
 from __future__ import annotations
 
 import re
@@ -45,20 +46,44 @@ def domain_label(domain: str) -> str:
 _NUM = r"(\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 _AGE_PATTERNS = [
     (re.compile(_NUM + r"\s*(?:jaar|jr\.?|jarige|-jarige)\b", re.I), 0),
-    (re.compile(r"\b(?:meisje|jongen|zoon|dochter|kind|kindje|leerling|patiënt|patient|pt|pat|puber|tiener)\.?,?\s*"
-                r"(?:van\s+)?" + _NUM + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%))", re.I), 0),
-    (re.compile(r"\b(?:ze|hij|zij|die|is|ben|wordt)\s+(?:is\s+|nu\s+|net\s+)?" + _NUM + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%|jaar\s+geleden))", re.I), 0),
-    (re.compile(r"\bgroep\s*([1-8])\b", re.I), 3),          # groep 1 is about 4 years old
-    (re.compile(r"\b(?:klas\s*([1-6])|([1-6])e\s*klas|([1-6])\s*(?:havo|vwo|vmbo|mavo|gymnasium|atheneum))\b", re.I), 11),
+    (
+        re.compile(
+            r"\b(?:meisje|jongen|zoon|dochter|kind|kindje|leerling|patiënt|patient|pt|pat|puber|tiener)\.?,?\s*"
+            r"(?:van\s+)?" + _NUM + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%))",
+            re.I,
+        ),
+        0,
+    ),
+    (
+        re.compile(
+            r"\b(?:ze|hij|zij|die|is|ben|wordt)\s+(?:is\s+|nu\s+|net\s+)?"
+            + _NUM
+            + r"\b(?!\s*(?:maanden|weken|dagen|keer|uur|%|jaar\s+geleden))",
+            re.I,
+        ),
+        0,
+    ),
+    (re.compile(r"\bgroep\s*([1-8])\b", re.I), 3),  # groep 1 is about 4 years old
+    (
+        re.compile(r"\b(?:klas\s*([1-6])|([1-6])e\s*klas|([1-6])\s*(?:havo|vwo|vmbo|mavo|gymnasium|atheneum))\b", re.I),
+        11,
+    ),
 ]
-_MONTHS_OLD = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden(?:\s+oud)?\b", re.I)
-_MONTHS_OLD_EXPLICIT = re.compile(r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden\s+oud\b"
-                                  r"|\b(?:baby|kindje|zoontje|dochtertje)\s+van\s+\S+\s+maanden\b", re.I)
+_MONTHS_OLD = re.compile(
+    r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden(?:\s+oud)?\b", re.I
+)
+_MONTHS_OLD_EXPLICIT = re.compile(
+    r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf)\s+maanden\s+oud\b"
+    r"|\b(?:baby|kindje|zoontje|dochtertje)\s+van\s+\S+\s+maanden\b",
+    re.I,
+)
 
 
 # "al een jaar", "sinds twee jaar", "een jaar geleden": how long, not how old.
-_SPAN_NOT_AGE = re.compile(r"\b(?:al|sinds|ruim|bijna|ongeveer|zo'n|langer dan|meer dan|minder dan|half|nu al|"
-                           r"al ruim|al bijna|al meer dan|afgelopen|laatste|na)\s*$")
+_SPAN_NOT_AGE = re.compile(
+    r"\b(?:al|sinds|ruim|bijna|ongeveer|zo'n|langer dan|meer dan|minder dan|half|nu al|"
+    r"al ruim|al bijna|al meer dan|afgelopen|laatste|na)\s*$"
+)
 _AFTER_NOT_AGE = re.compile(r"\s*(?:geleden|lang|terug)\b")
 
 
@@ -79,9 +104,18 @@ def parse_age(text: str, asked: bool = False) -> Optional[int]:
         if _MONTHS_OLD.search(lowered) or "baby" in lowered or "pasgeboren" in lowered:
             return 0
     for pattern, offset in _AGE_PATTERNS:
-        match = next((found for found in pattern.finditer(lowered)
-                      if not (offset == 0 and _SPAN_NOT_AGE.search(lowered[:found.start()])
-                              or _AFTER_NOT_AGE.match(lowered[found.end():]))), None)
+        match = next(
+            (
+                found
+                for found in pattern.finditer(lowered)
+                if not (
+                    offset == 0
+                    and _SPAN_NOT_AGE.search(lowered[: found.start()])
+                    or _AFTER_NOT_AGE.match(lowered[found.end() :])
+                )
+            ),
+            None,
+        )
         if match:
             value = next(group for group in match.groups() if group)
             number = _number(value)
@@ -99,21 +133,27 @@ def _municipality_regex() -> Pattern[str]:
     return re.compile(r"(?<![\w-])(" + "|".join(re.escape(name) for name in names) + r")(?![\w-])", re.I)
 
 
-_PLACE_PREFIX = re.compile(r"^(?:we wonen in|wij wonen in|ik woon in|hij woont in|ze woont in|zij woont in|"
-                           r"wonen in|woon in|woont in|gemeente|in|uit|de gemeente)\s+", re.I)
+_PLACE_PREFIX = re.compile(
+    r"^(?:we wonen in|wij wonen in|ik woon in|hij woont in|ze woont in|zij woont in|"
+    r"wonen in|woon in|woont in|gemeente|in|uit|de gemeente)\s+",
+    re.I,
+)
 _PLACE = re.compile(r"^[a-zà-ÿ'][a-zà-ÿ' .-]{1,38}[a-zà-ÿ]$", re.I)
 _NOT_PLACES = {"ja", "nee", "weet ik niet", "geen idee", "dat weet ik niet", "onbekend", "nvt", "n.v.t."}
 
 
-_WORKPLACE = re.compile(r"\b(?:school|basisschool|praktijk|huisartsenpraktijk|werk|werkzaam|werkt|kantoor|"
-                        r"instelling|college|lyceum|vestiging)\s+(?:in|te|uit)\s+(?:de\s+gemeente\s+)?$", re.I)
+_WORKPLACE = re.compile(
+    r"\b(?:school|basisschool|praktijk|huisartsenpraktijk|werk|werkzaam|werkt|kantoor|"
+    r"instelling|college|lyceum|vestiging)\s+(?:in|te|uit)\s+(?:de\s+gemeente\s+)?$",
+    re.I,
+)
 
 
 def parse_municipality(text: str, asked: bool = False) -> Optional[Dict[str, Any]]:
     """``{"name": official, "known": True}`` for a configured municipality; when the bot asked,
     a plausible other place name gives ``{"name": Place, "known": False}``."""
     for match in _municipality_regex().finditer(text):
-        if not asked and _WORKPLACE.search(text[max(0, match.start() - 40):match.start()]):
+        if not asked and _WORKPLACE.search(text[max(0, match.start() - 40) : match.start()]):
             continue  # "mentor op een school in Leiden": where the referrer works, not where the child lives
         return {"name": municipality_names()[match.group(1).lower()], "known": True}
     if not asked:
@@ -136,8 +176,10 @@ def role_label(role: str) -> str:
 
 
 # "ik ben 15", "hoi ik ben 15 jaar": a young person introducing themselves.
-_YOUTH_AGE = re.compile(r"(?:^|[,.!]\s*|\b(?:hoi|hallo|hey|hi|hee|hoii+|yo|dag|goedemiddag|goedemorgen|goedenavond)[,!]?\s+)"
-                        r"ik ben (?:nu |net )?(\d{1,2})(?:\s*(?:jaar|jr))?(?!\s*(?:maanden|weken|minuten|kilo|kg|cm|%))\b")
+_YOUTH_AGE = re.compile(
+    r"(?:^|[,.!]\s*|\b(?:hoi|hallo|hey|hi|hee|hoii+|yo|dag|goedemiddag|goedemorgen|goedenavond)[,!]?\s+)"
+    r"ik ben (?:nu |net )?(\d{1,2})(?:\s*(?:jaar|jr))?(?!\s*(?:maanden|weken|minuten|kilo|kg|cm|%))\b"
+)
 
 
 def parse_role(text: str, asked: bool = False) -> Optional[str]:
@@ -146,8 +188,12 @@ def parse_role(text: str, asked: bool = False) -> Optional[str]:
         return "youth"
     for word, role in _role_words():
         escaped = re.escape(word)
-        stated = re.search(r"\b(?:ik ben|ik werk als|als|wij zijn|we zijn|vanuit|namens|ben)\s+(?:de |het |een |hier |)"
-                           + escaped + r"\b", lowered)
+        stated = re.search(
+            r"\b(?:ik ben|ik werk als|als|wij zijn|we zijn|vanuit|namens|ben)\s+(?:de |het |een |hier |)"
+            + escaped
+            + r"\b",
+            lowered,
+        )
         alone = asked and re.search(r"(?<![\w-])" + escaped + r"(?![\w-])", lowered)
         if stated or alone:
             return role
@@ -166,23 +212,56 @@ def concern_domains(text: str) -> List[str]:
     return [domain for domain, pattern in _lexicon()["domains"].items() if pattern.search(text)]
 
 
-_AGE_STATEMENT = re.compile(r"\b(?:is|ben|van|wordt|meisje|jongen|zoon|dochter|kind|leerling|pt|patiënt)\s+(?:nu\s+|net\s+)?"
-                            + _NUM + r"\s*(?:jaar|jr\.?)(?:\s+oud)?", re.I)
+_AGE_STATEMENT = re.compile(
+    r"\b(?:is|ben|van|wordt|meisje|jongen|zoon|dochter|kind|leerling|pt|patiënt)\s+(?:nu\s+|net\s+)?"
+    + _NUM
+    + r"\s*(?:jaar|jr\.?)(?:\s+oud)?",
+    re.I,
+)
 
 
 # When something started, as a month of the year (1-12, fractions for the middle of a month), to
 # count how long it plays: "sinds juli", "sinds de herfstvakantie", "sinds Sinterklaas".
 _START_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
-    "september": 9, "oktober": 10, "november": 11, "december": 12, "kerst": 12.8, "kerstmis": 12.8,
-    "kerstvakantie": 12.9, "oud en nieuw": 12.95, "sinterklaas": 12.15, "herfstvakantie": 10.6,
-    "zomervakantie": 7.6, "meivakantie": 4.9, "voorjaarsvakantie": 2.6, "carnaval": 2.6, "pasen": 4.1,
-    "krokusvakantie": 2.6, "begin van het schooljaar": 9, "start van het schooljaar": 9,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+    "kerst": 12.8,
+    "kerstmis": 12.8,
+    "kerstvakantie": 12.9,
+    "oud en nieuw": 12.95,
+    "sinterklaas": 12.15,
+    "herfstvakantie": 10.6,
+    "zomervakantie": 7.6,
+    "meivakantie": 4.9,
+    "voorjaarsvakantie": 2.6,
+    "carnaval": 2.6,
+    "pasen": 4.1,
+    "krokusvakantie": 2.6,
+    "begin van het schooljaar": 9,
+    "start van het schooljaar": 9,
 }
-_SINCE = re.compile(r"\b(?:sinds|vanaf|na|begon (?:na|rond|in|met)|begonnen (?:na|rond|in))\s+(?:de |het |eind |begin |half )?("
-                    + "|".join(sorted(_START_MONTHS, key=len, reverse=True)) + r")\b", re.I)
-_SPAN = re.compile(r"(?:(<|>|minder dan|meer dan|ruim|bijna)\s*)?\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
-                   r"(?:\s*(?:-|tot)\s*(\d{1,2}))?\s*(?:maand(?:en)?|mnd|mndn|weken|week|wk|wkn)\b(?:\s+of\s+\w+)?", re.I)
+_SINCE = re.compile(
+    r"\b(?:sinds|vanaf|na|begon (?:na|rond|in|met)|begonnen (?:na|rond|in))\s+(?:de |het |eind |begin |half )?("
+    + "|".join(sorted(_START_MONTHS, key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+_SPAN = re.compile(
+    r"(?:(<|>|minder dan|meer dan|ruim|bijna)\s*)?"
+    r"\b(\d{1,2}|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf)"
+    r"(?:\s*(?:-|tot)\s*(\d{1,2}))?\s*(?:maand(?:en)?|mnd|mndn|weken|week|wk|wkn)\b(?:\s+of\s+\w+)?",
+    re.I,
+)
 _SPAN_ORDER = re.compile(r"\b(?:een|1)\s+maand\s+of\s+(\d{1,2}|twee|drie|vier|vijf|zes|zeven|acht|negen|tien)\b", re.I)
 
 
@@ -234,8 +313,12 @@ def parse_impact(text: str) -> Optional[str]:
     """How much the worry weighs on daily life: the heaviest reading found ("soms, maar hij slaapt
     niet meer" is a lot), unless the answer starts by saying it is little ("niet zo erg, op school
     gaat alles goed")."""
-    found = [(match.start(), rank, key) for rank, (key, pattern) in enumerate(_lexicon()["impacts"])
-             for match in [pattern.search(text)] if match]
+    found = [
+        (match.start(), rank, key)
+        for rank, (key, pattern) in enumerate(_lexicon()["impacts"])
+        for match in [pattern.search(text)]
+        if match
+    ]
     if not found:
         return None
     first = min(found)
@@ -259,7 +342,7 @@ def mentions_child_protection(text: str) -> bool:
 
 
 def means_nothing(text: str) -> bool:
-    """"geen", "nee", "niemand": an answer that says there is nothing (still a valid answer)."""
+    """ "geen", "nee", "niemand": an answer that says there is nothing (still a valid answer)."""
     return bool(_lexicon()["no_help"].fullmatch(text.strip().lower().rstrip(".!")))
 
 
@@ -273,8 +356,9 @@ def _clause_with(text: str, pattern: Pattern[str]) -> Optional[str]:
 _INTRODUCTION = re.compile(r"^\s*(?:ik ben|ik werk|wij zijn|we zijn|hier is|dit is)\b[^,.;:!?]*[,.;:!?]?", re.I)
 
 
-_LIVING_PLACE = re.compile(r"\b(?:wij|we|ik|hij|ze|zij|jullie)\s+(?:wonen|woon|woont)\s+(?:in|te)\s+[\w' -]+?(?=[,.;!?]|$| en | maar )",
-                           re.I)
+_LIVING_PLACE = re.compile(
+    r"\b(?:wij|we|ik|hij|ze|zij|jullie)\s+(?:wonen|woon|woont)\s+(?:in|te)\s+[\w' -]+?(?=[,.;!?]|$| en | maar )", re.I
+)
 
 
 def describes_concern(text: str) -> bool:
@@ -330,16 +414,25 @@ def read_message(text: str, requested_slot: Optional[str] = None, describes: boo
 
 
 # Help already involved, named in a first message ("POH 4 gesprekken", "loopt bij de psycholoog").
-_HELP_INVOLVED = re.compile(r"\b(?:poh|praktijkondersteuner|psycholoog|psychiater|wijkteam|jeugdteam|cjg|jgt|"
-                            r"schoolmaatschappelijk\w*|smw|ggz\w*|jeugdarts|ambulant\w*|begeleider|hulpverlener|"
-                            r"in behandeling|logopedie|fysiotherap\w*|kinderarts)\b", re.I)
+_HELP_INVOLVED = re.compile(
+    r"\b(?:poh|praktijkondersteuner|psycholoog|psychiater|wijkteam|jeugdteam|cjg|jgt|"
+    r"schoolmaatschappelijk\w*|smw|ggz\w*|jeugdarts|ambulant\w*|begeleider|hulpverlener|"
+    r"in behandeling|logopedie|fysiotherap\w*|kinderarts)\b",
+    re.I,
+)
 # What is asked for ("ouders willen verwijzing", "vraagt om hulp bij").
-_GOAL = re.compile(r"\b(?:wil(?:len)?|vraagt|vragen|verzoek|hulpvraag)\b.{0,30}\b(?:verwijzing|verwezen|hulp|onderzoek|"
-                   r"diagnostiek|behandeling|begeleiding|ondersteuning|aanmelding)\b", re.I)
+_GOAL = re.compile(
+    r"\b(?:wil(?:len)?|vraagt|vragen|verzoek|hulpvraag)\b.{0,30}\b(?:verwijzing|verwezen|hulp|onderzoek|"
+    r"diagnostiek|behandeling|begeleiding|ondersteuning|aanmelding)\b",
+    re.I,
+)
 # Clearly much impact on daily life, in a first message ("weigert school", "slaapt niet").
-_SERIOUS_IMPACT = re.compile(r"\b(?:weigert (?:school|naar school)|schoolweigering|verzuimt (?:veel|structureel)|"
-                             r"komt (?:niet|nauwelijks) (?:meer )?(?:op school|naar school|buiten)|slaapt (?:bijna )?niet|"
-                             r"eet (?:bijna )?niet|functioneert (?:nauwelijks|niet)|zit thuis)\b", re.I)
+_SERIOUS_IMPACT = re.compile(
+    r"\b(?:weigert (?:school|naar school)|schoolweigering|verzuimt (?:veel|structureel)|"
+    r"komt (?:niet|nauwelijks) (?:meer )?(?:op school|naar school|buiten)|slaapt (?:bijna )?niet|"
+    r"eet (?:bijna )?niet|functioneert (?:nauwelijks|niet)|zit thuis)\b",
+    re.I,
+)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ WEGWIJZER_KNOWLEDGE_SOURCE=database (`make run` sets it and loads the files into
 first start, bot/regional_data.py); otherwise, and for everything else, from bot/knowledge/*.yml.
 Values are cached for the life of the process: restart after loading new data. What users read
 is not knowledge: it lives in texts/ (bot/texts.py)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

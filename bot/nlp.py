@@ -3,6 +3,7 @@
 There is no pretrained Dutch model to download here, so the pipeline is built from source by the
 set-up step (`python -m bot build-nlp`) and loaded by Rasa's SpacyNLP from `build/spacy_nl`.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -17,10 +18,31 @@ from bot import knowledge
 from bot.settings import PIPELINE_DIR
 
 NUMBER_WORDS = {
-    "nul": 0, "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
-    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14,
-    "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20,
-    "eenentwintig": 21, "tweeëntwintig": 22, "drieëntwintig": 23,
+    "nul": 0,
+    "een": 1,
+    "één": 1,
+    "twee": 2,
+    "drie": 3,
+    "vier": 4,
+    "vijf": 5,
+    "zes": 6,
+    "zeven": 7,
+    "acht": 8,
+    "negen": 9,
+    "tien": 10,
+    "elf": 11,
+    "twaalf": 12,
+    "dertien": 13,
+    "veertien": 14,
+    "vijftien": 15,
+    "zestien": 16,
+    "zeventien": 17,
+    "achttien": 18,
+    "negentien": 19,
+    "twintig": 20,
+    "eenentwintig": 21,
+    "tweeëntwintig": 22,
+    "drieëntwintig": 23,
 }
 
 
@@ -50,9 +72,16 @@ def entity_patterns() -> List[Dict[str, Any]]:
     for amount in (digits, number):
         patterns.append({"label": "age", "pattern": [amount, {"LOWER": {"IN": ["jaar", "jr", "jr.", "jaar-oud"]}}]})
         patterns.append({"label": "age", "pattern": [{"LOWER": {"IN": ["groep", "klas"]}}, amount]})
-        patterns.append({"label": "age", "pattern": [
-            {"LOWER": {"IN": ["meisje", "jongen", "zoon", "dochter", "kind", "leerling", "patiënt", "pt"]}},
-            {"LOWER": "van", "OP": "?"}, amount]})
+        patterns.append(
+            {
+                "label": "age",
+                "pattern": [
+                    {"LOWER": {"IN": ["meisje", "jongen", "zoon", "dochter", "kind", "leerling", "patiënt", "pt"]}},
+                    {"LOWER": "van", "OP": "?"},
+                    amount,
+                ],
+            }
+        )
     return patterns
 
 
@@ -80,4 +109,3 @@ def load() -> Language:
     if not (PIPELINE_DIR / "meta.json").exists():
         build()
     return spacy.load(PIPELINE_DIR)
-

@@ -6,6 +6,7 @@ itself again on every call: about 30 ms of CPU per action call, half of the Rasa
 message in `make bench` (py-spy; see README, "Measured quality and speed"). The replacement checks
 the same response against the same schema with one validator built once, and raises the same
 ValidationError with the same message, so behaviour is unchanged (tests/test_rasa_speedups.py)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -31,11 +32,11 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     if error is not None:
         error.message += (
             f". Failed to validate Action server response from API, make sure your response from the "
-            f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
+            f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
         raise error
     return True
 
 
 def apply() -> None:
     RemoteAction._validate_action_result = _validate_action_result
-

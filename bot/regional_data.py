@@ -2,6 +2,7 @@
 catalogue and scope rules. Loaded from the files in bot/knowledge/ (a region edits those and
 loads them again: all or nothing), and read back in the same shape as the files, so the rest of
 the bot does not care where it comes from (bot/knowledge.py, WEGWIJZER_KNOWLEDGE_SOURCE)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -75,7 +76,18 @@ class KnowledgeText(Base):
 
 
 TEAM_FIELDS = ("name", "type", "phone", "email", "website", "response_days", "handoff_webhook_url")
-OPTION_FIELDS = ("id", "name", "description", "domains", "age_min", "age_max", "regions", "municipalities", "cost", "how")
+OPTION_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "domains",
+    "age_min",
+    "age_max",
+    "regions",
+    "municipalities",
+    "cost",
+    "how",
+)
 
 
 def load_documents(url: str, documents: Dict[str, Dict[str, Any]]) -> None:
@@ -86,13 +98,18 @@ def load_documents(url: str, documents: Dict[str, Dict[str, Any]]) -> None:
         for model in (KnowledgeText, ScopeItem, VoorveldOption, LocalTeam, Municipality, Region):
             session.execute(delete(model))
         # Parents before children, flushed in turn: no ORM relationship orders these inserts.
-        session.add_all(Region(id=region["id"], name=region["name"], position=index)
-                        for index, region in enumerate(regions["regions"]))
+        session.add_all(
+            Region(id=region["id"], name=region["name"], position=index)
+            for index, region in enumerate(regions["regions"])
+        )
         session.flush()
         for region in regions["regions"]:
             for m_index, item in enumerate(region["municipalities"]):
-                session.add(Municipality(name=item["name"], region_id=region["id"], aliases=item.get("aliases") or [],
-                                         position=m_index))
+                session.add(
+                    Municipality(
+                        name=item["name"], region_id=region["id"], aliases=item.get("aliases") or [], position=m_index
+                    )
+                )
         session.flush()
         for region in regions["regions"]:
             for item in region["municipalities"]:
@@ -100,17 +117,35 @@ def load_documents(url: str, documents: Dict[str, Dict[str, Any]]) -> None:
         for index, option in enumerate(voorveld["options"]):
             session.add(VoorveldOption(position=index, **{k: option.get(k) for k in OPTION_FIELDS}))
         for item in scope["default"]:
-            session.add(ScopeItem(item_id=item["id"], municipality=None, change="default", keywords=item["keywords"],
-                                  label=item["label"], alternative=item["alternative"]))
+            session.add(
+                ScopeItem(
+                    item_id=item["id"],
+                    municipality=None,
+                    change="default",
+                    keywords=item["keywords"],
+                    label=item["label"],
+                    alternative=item["alternative"],
+                )
+            )
         for municipality, changes in (scope.get("municipalities") or {}).items():
             for item in (changes or {}).get("add") or []:
-                session.add(ScopeItem(item_id=item["id"], municipality=municipality, change="add",
-                                      keywords=item["keywords"], label=item["label"], alternative=item["alternative"]))
+                session.add(
+                    ScopeItem(
+                        item_id=item["id"],
+                        municipality=municipality,
+                        change="add",
+                        keywords=item["keywords"],
+                        label=item["label"],
+                        alternative=item["alternative"],
+                    )
+                )
             for item_id in (changes or {}).get("remove") or []:
                 session.add(ScopeItem(item_id=item_id, municipality=municipality, change="remove"))
-        rest = {"regions": {k: v for k, v in regions.items() if k != "regions"},
-                "voorveld": {k: v for k, v in voorveld.items() if k != "options"},
-                "scope": {k: v for k, v in scope.items() if k not in ("default", "municipalities")}}
+        rest = {
+            "regions": {k: v for k, v in regions.items() if k != "regions"},
+            "voorveld": {k: v for k, v in voorveld.items() if k != "options"},
+            "scope": {k: v for k, v in scope.items() if k not in ("default", "municipalities")},
+        }
         for document, values in rest.items():
             session.add_all(KnowledgeText(document=document, key=key, value=value) for key, value in values.items())
 
@@ -118,23 +153,47 @@ def load_documents(url: str, documents: Dict[str, Dict[str, Any]]) -> None:
 def read_document(url: str, name: str) -> Dict[str, Any]:
     """One document (regions, voorveld or scope) from the database, shaped like its file."""
     with db.sessions(url)() as session:
-        document: Dict[str, Any] = {row.key: row.value for row in session.execute(
-            select(KnowledgeText).where(KnowledgeText.document == name)).scalars()}
+        document: Dict[str, Any] = {
+            row.key: row.value
+            for row in session.execute(select(KnowledgeText).where(KnowledgeText.document == name)).scalars()
+        }
         if name == "regions":
             teams = {team.municipality: team for team in session.execute(select(LocalTeam)).scalars()}
             document["regions"] = []
             for region in session.execute(select(Region).order_by(Region.position)).scalars():
-                municipalities = session.execute(select(Municipality).where(Municipality.region_id == region.id)
-                                                 .order_by(Municipality.position)).scalars()
-                document["regions"].append({"id": region.id, "name": region.name, "municipalities": [
-                    {"name": m.name, "aliases": list(m.aliases),
-                     "local_team": {k: getattr(teams[m.name], k) for k in TEAM_FIELDS}} for m in municipalities]})
+                municipalities = session.execute(
+                    select(Municipality).where(Municipality.region_id == region.id).order_by(Municipality.position)
+                ).scalars()
+                document["regions"].append(
+                    {
+                        "id": region.id,
+                        "name": region.name,
+                        "municipalities": [
+                            {
+                                "name": m.name,
+                                "aliases": list(m.aliases),
+                                "local_team": {k: getattr(teams[m.name], k) for k in TEAM_FIELDS},
+                            }
+                            for m in municipalities
+                        ],
+                    }
+                )
         elif name == "voorveld":
-            document["options"] = [{k: getattr(o, k) for k in OPTION_FIELDS} for o in session.execute(
-                select(VoorveldOption).order_by(VoorveldOption.position)).scalars()]
+            document["options"] = [
+                {k: getattr(o, k) for k in OPTION_FIELDS}
+                for o in session.execute(select(VoorveldOption).order_by(VoorveldOption.position)).scalars()
+            ]
         elif name == "scope":
             items = list(session.execute(select(ScopeItem).order_by(ScopeItem.id)).scalars())
-            describe = lambda i: {"id": i.item_id, "keywords": i.keywords, "label": i.label, "alternative": i.alternative}
+
+            def describe(i):
+                return {
+                    "id": i.item_id,
+                    "keywords": i.keywords,
+                    "label": i.label,
+                    "alternative": i.alternative,
+                }
+
             document["default"] = [describe(i) for i in items if i.change == "default"]
             document["municipalities"] = {}
             for item in items:

@@ -1,4 +1,5 @@
 """Regions, municipalities and their local teams (bot/knowledge/regions.yml, example data)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Optional, Tuple

@@ -3,6 +3,7 @@ retention period (WEGWIJZER_RETENTION_DAYS, default 90), and handoffs with their
 closed longer ago than WEGWIJZER_HANDOFF_RETENTION_DAYS (default 90; bot/handoff/retention.py).
 Runs at every `make run` and as `make purge` (`python -m bot purge`); the anonymised indicators
 hold no personal data and are kept."""
+
 from __future__ import annotations
 
 import contextlib
@@ -54,9 +55,13 @@ def purge_trackers(url: str, days: int = DEFAULT_DAYS, now: Optional[float] = No
     with _events(url) as connection:
         if connection is None:
             return 0
-        stale = connection.execute(text(
-            "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
-            {"cutoff": cutoff}).scalars().all()
+        stale = (
+            connection.execute(
+                text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                {"cutoff": cutoff},
+            )
+            .scalars()
+            .all()
+        )
         _delete(connection, stale)
         return len(stale)
-

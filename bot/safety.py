@@ -4,6 +4,7 @@ The trained classifier (intent `signal_danger`) and this screen are combined in
 `bot.nlu.safety_screen.SafetyScreen`; a hit from either gives the safety route, so a classifier
 miss can never silence a crisis message. Patterns live in `bot/knowledge/safety_patterns.yml`.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,16 @@ from spacy.tokens import Doc
 from bot import knowledge
 
 # Order matters: the first category present decides the opening line of the route.
-CATEGORY_PRIORITY = ["acute_danger", "suicide", "self_harm", "sexual_abuse", "violence",
-                     "forced_marriage", "neglect", "unspecified"]
+CATEGORY_PRIORITY = [
+    "acute_danger",
+    "suicide",
+    "self_harm",
+    "sexual_abuse",
+    "violence",
+    "forced_marriage",
+    "neglect",
+    "unspecified",
+]
 
 # Pattern group whose matches are everyday readings: never an alarm, but they clear a
 # classifier-only alarm (bot/knowledge/safety_patterns.yml, `harmless`).
@@ -38,8 +47,14 @@ ROUTE_GROUPS = {
 
 
 # Names the labelled sets use for a category the screen calls differently.
-CATEGORY_ALIASES = {"domestic_violence": "violence", "abuse": "violence", "exploitation": "violence",
-                    "grooming": "sexual_abuse", "honour_violence": "forced_marriage", "missing": "acute_danger"}
+CATEGORY_ALIASES = {
+    "domestic_violence": "violence",
+    "abuse": "violence",
+    "exploitation": "violence",
+    "grooming": "sexual_abuse",
+    "honour_violence": "forced_marriage",
+    "missing": "acute_danger",
+}
 
 
 def normal_category(category: str) -> str:
@@ -78,9 +93,12 @@ class SafetyMatcher:
             for index, pattern in enumerate(patterns):
                 options = pattern if isinstance(pattern, dict) else {"tokens": pattern}
                 key = f"{category}#{index}"
-                self.options[key] = {"category": category, "keep_negation": bool(options.get("keep_negation")),
-                                     "clause_end": bool(options.get("clause_end")),
-                                     "ignore_exclusions": bool(options.get("ignore_exclusions"))}
+                self.options[key] = {
+                    "category": category,
+                    "keep_negation": bool(options.get("keep_negation")),
+                    "clause_end": bool(options.get("clause_end")),
+                    "ignore_exclusions": bool(options.get("ignore_exclusions")),
+                }
                 self.matcher.add(key, [_expand(options["tokens"], vocab)])
         self.negators = set(config["negators"])
         self.window_before = config["negation_window_before"]
@@ -142,7 +160,7 @@ class SafetyMatcher:
         for index in range(start - 1, -1, -1):
             if words[index] in self.scope_ends:
                 break
-            if any(words[index:index + len(phrase)] == phrase for phrase in self.negating_phrases):
+            if any(words[index : index + len(phrase)] == phrase for phrase in self.negating_phrases):
                 return True
         return False
 
@@ -154,7 +172,7 @@ class SafetyMatcher:
             for phrase in phrases:
                 size = len(phrase)
                 for index in range(low, high - size + 1):
-                    if words[index:index + size] == phrase:
+                    if words[index : index + size] == phrase:
                         return True
         return False
 
@@ -201,12 +219,18 @@ def route_group(categories: Sequence[str]) -> Optional[str]:
 @dataclass(frozen=True)
 class Verdict:
     """What the screen concludes for one message: the hard route, a calm check, or nothing."""
+
     level: Optional[str]  # "route", "check" or None
     categories: List[str]
 
 
-def grade(matched: Sequence[str], cleared: bool, classifier_confidence: float,
-          semantic: Optional[Dict[str, Any]], thresholds: Dict[str, float]) -> Verdict:
+def grade(
+    matched: Sequence[str],
+    cleared: bool,
+    classifier_confidence: float,
+    semantic: Optional[Dict[str, Any]],
+    thresholds: Dict[str, float],
+) -> Verdict:
     """Combines the three readings of a message.
 
     Certain (the route at once): a matcher hit, the trained classifier sure of danger, or the
@@ -220,8 +244,11 @@ def grade(matched: Sequence[str], cleared: bool, classifier_confidence: float,
     available = bool(semantic.get("available"))
     danger = float(semantic.get("danger", 0.0)) if available else 0.0
     guess = []
-    if available and semantic.get("category") in ROUTE_GROUPS and \
-            float(semantic.get("category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5):
+    if (
+        available
+        and semantic.get("category") in ROUTE_GROUPS
+        and float(semantic.get("category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5)
+    ):
         guess = [semantic["category"]]
     plainly_harmless = available and danger < thresholds.get("semantic_floor", 0.0)
     if matched:
@@ -246,7 +273,7 @@ _DUTCH = re.compile(r"\b(?:ik|mijn|mn|je|het|een|niet|dat|ze|hij|wil|is|en|van|d
 
 
 def other_language(text: str) -> Optional[str]:
-    """"en", "tr", "ar" or "pl" when a message is written in that language rather than Dutch."""
+    """ "en", "tr", "ar" or "pl" when a message is written in that language rather than Dutch."""
     if _ARABIC.search(text):
         return "ar"
     dutch = len(_DUTCH.findall(text))

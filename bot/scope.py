@@ -2,6 +2,7 @@
 
 Data in bot/knowledge/scope.yml; the default list follows ZHZ-2019 §0.1 and each
 municipality may add or remove items."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,10 @@ from bot import knowledge
 def _matches(keywords: List[str], text: str) -> bool:
     lowered = text.lower()
     # A keyword ending in "*" also matches compounds ("dyslex*": dyslexieonderzoek).
-    patterns = [re.escape(str(word).lower()[:-1]) + r"\w*" if str(word).endswith("*") else re.escape(str(word).lower())
-                for word in keywords]
+    patterns = [
+        re.escape(str(word).lower()[:-1]) + r"\w*" if str(word).endswith("*") else re.escape(str(word).lower())
+        for word in keywords
+    ]
     return any(re.search(r"(?<![\w-])" + pattern + r"(?![\w])", lowered) for pattern in patterns)
 
 

@@ -4,6 +4,7 @@ in the repository root (KEY=VALUE lines; the environment wins). Each default is 
 
 Most settings are read when this module is imported. The few that tests or operators change while
 a process runs are functions, read at use time."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ def parse_env_file(path: Path) -> Dict[str, str]:
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, value = (part.strip() for part in line.split("=", 1))
-        key = key[len("export "):].strip() if key.startswith("export ") else key
+        key = key[len("export ") :].strip() if key.startswith("export ") else key
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
         elif " #" in value:
@@ -46,8 +47,11 @@ def _env_file() -> Dict[str, str]:
 def shell_exports() -> List[str]:
     """`export KEY='value'` for each setting in `.env` the environment does not set (scripts/run.sh
     evaluates these, so Rasa and the shell script see `.env` as the bot does)."""
-    return [f"export {key}={shlex.quote(value)}" for key, value in _env_file().items()
-            if key not in os.environ and key.isidentifier()]
+    return [
+        f"export {key}={shlex.quote(value)}"
+        for key, value in _env_file().items()
+        if key not in os.environ and key.isidentifier()
+    ]
 
 
 def get(name: str, default: str = "") -> str:

@@ -1,5 +1,6 @@
 """Checks on free text before it is stored as an answer: empty, emoji only, gibberish, English,
 HTML, far too long. Each problem has a text (texts/chat.yml) that says what to do."""
+
 from __future__ import annotations
 
 import html
@@ -11,12 +12,83 @@ from bot.settings import MAX_MESSAGE_CHARS
 _TAG = re.compile(r"<[^>]{0,200}>")
 _WORD_CHAR = re.compile(r"[^\W_]", re.UNICODE)  # a letter or a digit ("14" is an answer)
 _WORD = re.compile(r"[a-zà-ÿ']+")
-_ENGLISH = {"the", "and", "my", "is", "are", "he", "she", "his", "her", "with", "not", "what", "how",
-            "son", "daughter", "child", "help", "please", "school", "i", "you", "we", "have", "has",
-            "does", "doesn't", "don't", "can", "speak", "english", "hello", "hi", "thanks", "of", "to"}
-_DUTCH = {"de", "het", "een", "en", "ik", "mijn", "is", "hij", "ze", "zij", "niet", "met", "van",
-          "wat", "hoe", "zoon", "dochter", "kind", "hulp", "school", "we", "wij", "heb", "heeft", "op",
-          "in", "al", "er", "dat", "die", "voor", "naar", "nog", "ook", "maar", "ja", "nee", "jaar"}
+_ENGLISH = {
+    "the",
+    "and",
+    "my",
+    "is",
+    "are",
+    "he",
+    "she",
+    "his",
+    "her",
+    "with",
+    "not",
+    "what",
+    "how",
+    "son",
+    "daughter",
+    "child",
+    "help",
+    "please",
+    "school",
+    "i",
+    "you",
+    "we",
+    "have",
+    "has",
+    "does",
+    "doesn't",
+    "don't",
+    "can",
+    "speak",
+    "english",
+    "hello",
+    "hi",
+    "thanks",
+    "of",
+    "to",
+}
+_DUTCH = {
+    "de",
+    "het",
+    "een",
+    "en",
+    "ik",
+    "mijn",
+    "is",
+    "hij",
+    "ze",
+    "zij",
+    "niet",
+    "met",
+    "van",
+    "wat",
+    "hoe",
+    "zoon",
+    "dochter",
+    "kind",
+    "hulp",
+    "school",
+    "we",
+    "wij",
+    "heb",
+    "heeft",
+    "op",
+    "in",
+    "al",
+    "er",
+    "dat",
+    "die",
+    "voor",
+    "naar",
+    "nog",
+    "ook",
+    "maar",
+    "ja",
+    "nee",
+    "jaar",
+}
 _KEYBOARD_RUNS = ("qwert", "asdf", "zxcv", "hjkl", "uiop", "sdfg", "dfgh", "fghj", "ghjk", "jkl;")
 _VOWELS = set("aeiouyàáâäèéêëìíîïòóôöùúûü")
 
@@ -67,9 +139,11 @@ def clean_answer(text: Optional[str]) -> Tuple[str, Optional[str]]:
     return clean(text or ""), problem(text)
 
 
-_EXPLICIT_STOP = re.compile(r"\b(?:stop(?:pen)?\s+(?:maar|ermee|hiermee|nu)|ik\s+(?:wil\s+)?stop(?:pen)?\b|laat\s+maar|"
-                            r"hou\s+(?:maar\s+)?op|ik\s+wil\s+niet\s+verder|geen\s+zin\s+meer\s+in\s+dit\s+gesprek)",
-                            re.I)
+_EXPLICIT_STOP = re.compile(
+    r"\b(?:stop(?:pen)?\s+(?:maar|ermee|hiermee|nu)|ik\s+(?:wil\s+)?stop(?:pen)?\b|laat\s+maar|"
+    r"hou\s+(?:maar\s+)?op|ik\s+wil\s+niet\s+verder|geen\s+zin\s+meer\s+in\s+dit\s+gesprek)",
+    re.I,
+)
 MAX_STOP_WORDS = 4
 
 

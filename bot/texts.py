@@ -1,4 +1,5 @@
 """What users read, from the files in texts/: the chat (texts/chat.yml) and the summary (texts/summary.yml)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,5 +1,6 @@
 """Matched-care triage: evaluates the rules in bot/knowledge/triage.yml on the clarification facts
 and picks voorveld options for the concern, age and municipality. Pure functions, no Rasa."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -81,7 +82,9 @@ def decide(facts: Mapping[str, Any], rules: Optional[List[Mapping[str, Any]]] = 
     raise ValueError("no triage rule matched; the rules file must end with a catch-all rule")
 
 
-def voorveld_options(domains: List[str], age: Optional[int], municipality: Optional[str], limit: int = 3) -> List[Dict[str, Any]]:
+def voorveld_options(
+    domains: List[str], age: Optional[int], municipality: Optional[str], limit: int = 3
+) -> List[Dict[str, Any]]:
     """Voorveld options for the concern, age and municipality, best domain match first."""
     place = regions.municipality(municipality)
     chosen = []

@@ -11,6 +11,7 @@ form; an uncertain one gives the calm check (`ask_check`), after which the quest
 answer to the check is screened too (only a plain "no" clears it); the message after a route is
 read in that context (`follow_up`).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,6 +25,7 @@ from bot.settings import MAX_MESSAGE_CHARS
 @dataclass(frozen=True)
 class Message:
     """The user's message as NLU read it."""
+
     text: str = ""
     intent: str = ""
     confidence: float = 0.0
@@ -36,10 +38,14 @@ class Message:
         """From Rasa's parse data (``tracker.latest_message``)."""
         parse = parse or {}
         intent = parse.get("intent") or {}
-        return cls(text=parse.get("text") or "", intent=intent.get("name") or "",
-                   confidence=float(intent.get("confidence") or 0.0),
-                   entities=tuple(parse.get("entities") or ()), semantic=parse.get("semantic") or {},
-                   safety_level=parse.get("safety_level") or "route")
+        return cls(
+            text=parse.get("text") or "",
+            intent=intent.get("name") or "",
+            confidence=float(intent.get("confidence") or 0.0),
+            entities=tuple(parse.get("entities") or ()),
+            semantic=parse.get("semantic") or {},
+            safety_level=parse.get("safety_level") or "route",
+        )
 
     @property
     def is_button(self) -> bool:
@@ -57,6 +63,7 @@ class Message:
 class Say:
     """Text ``key`` (texts/chat.yml) in the version for ``role`` (None: the asker's role as it
     was at the start of the turn)."""
+
     key: str
     values: Dict[str, Any] = field(default_factory=dict)
     role: Optional[str] = None
@@ -66,6 +73,7 @@ class Say:
 @dataclass
 class SideQuestion:
     """Answer side question ``intent`` here (actions/faq.py: it may ask the waiting-times service)."""
+
     intent: str
 
 
@@ -73,6 +81,7 @@ class SideQuestion:
 class Record:
     """An anonymised indicator (bot/indicators.py); the action adds the conversation reference
     (and the asker's role and municipality, unless ``role`` is given)."""
+
     kind: str
     route: Optional[str] = None
     role: Optional[str] = None
@@ -81,13 +90,15 @@ class Record:
 @dataclass
 class Outcome:
     """What a turn says (in order), which slots it changes, what it records, and whether the form ends."""
+
     replies: List[Union[Say, SideQuestion]] = field(default_factory=list)
     updates: Dict[str, Any] = field(default_factory=dict)
     records: List[Record] = field(default_factory=list)
     ends_form: bool = False
 
-    def say(self, key: str, role: Optional[str] = None, buttons: Optional[List[Dict[str, str]]] = None,
-            **values: Any) -> None:
+    def say(
+        self, key: str, role: Optional[str] = None, buttons: Optional[List[Dict[str, str]]] = None, **values: Any
+    ) -> None:
         self.replies.append(Say(key, values, role, buttons))
 
     def add(self, other: "Outcome") -> "Outcome":
@@ -117,8 +128,11 @@ PLAIN_NO_WORDS = 4
 # en steunend"); an answer that leans towards danger gives the route.
 PASS_BY_BELOW = 0.35
 # "ik durf niet te bellen", "kan ik niet gewoon chatten?": the chat options.
-WANTS_CHAT = re.compile(r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
-                        r"kan (?:niet|nie) bellen|niet bellen|wil (?:niet|nie) bellen)\b", re.I)
+WANTS_CHAT = re.compile(
+    r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
+    r"kan (?:niet|nie) bellen|niet bellen|wil (?:niet|nie) bellen)\b",
+    re.I,
+)
 
 
 def escalate(slots: Mapping[str, Any], message: Message, also: Sequence[str] = ()) -> Outcome:
@@ -145,8 +159,9 @@ def escalate(slots: Mapping[str, Any], message: Message, also: Sequence[str] = (
     outcome.say("safety_after")
     outcome.records.append(Record("safety", route=group))
     # The next message is read in this context first ("ja, elke avond"), not as a new question.
-    outcome.updates.update(safety_categories=sorted(set(seen) | set(categories)), safety_pending=True,
-                           safety_check=None)
+    outcome.updates.update(
+        safety_categories=sorted(set(seen) | set(categories)), safety_pending=True, safety_check=None
+    )
     return outcome
 
 

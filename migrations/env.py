@@ -1,5 +1,6 @@
 """Alembic environment: every table of bot/db.py's Base, in the database bot.migrate() is given or,
 for a bare `alembic upgrade head`, the one in the settings (DATABASE_URL, bot/settings.py)."""
+
 from alembic import context
 
 from bot import db, settings

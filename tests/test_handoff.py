@@ -1,6 +1,7 @@
 """The handoff to the local team, step by step as the action server runs it (a Tracker and a
 CollectingDispatcher per message), with a real database: consent per age band, contact checks,
 correcting the summary, storing before confirming, the status question."""
+
 import asyncio
 from typing import Any, Dict, List, Optional
 
@@ -15,11 +16,24 @@ from bot.handoff import store
 from bot.handoff.models import Handoff
 from tests.conftest import stored_handoff
 
-CLARIFIED = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "municipality_known": True,
-             "concern": "hij is al maanden erg angstig en wil niet naar school", "duration": "lang", "impact": "groot",
-             "tried": "praten, een dagritme", "help_involved": "geen", "network": "oma helpt vaak",
-             "goal": "dat hij weer naar school gaat", "summary_shown": True, "route": "local_team",
-             "safety_categories": [], "waits_shown": [], "intro_shown": True}
+CLARIFIED = {
+    "referrer_role": "parent",
+    "child_age": 9,
+    "municipality": "Leiden",
+    "municipality_known": True,
+    "concern": "hij is al maanden erg angstig en wil niet naar school",
+    "duration": "lang",
+    "impact": "groot",
+    "tried": "praten, een dagritme",
+    "help_involved": "geen",
+    "network": "oma helpt vaak",
+    "goal": "dat hij weer naar school gaat",
+    "summary_shown": True,
+    "route": "local_team",
+    "safety_categories": [],
+    "waits_shown": [],
+    "intro_shown": True,
+}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -36,13 +50,27 @@ class Conversation:
         self.active = False
         self.sender = f"unit-{id(self)}"
 
-    def send(self, text: str, intent: str = "inform", confidence: float = 0.95,
-             entities: Optional[List[Dict[str, Any]]] = None) -> str:
+    def send(
+        self,
+        text: str,
+        intent: str = "inform",
+        confidence: float = 0.95,
+        entities: Optional[List[Dict[str, Any]]] = None,
+    ) -> str:
         tracker = Tracker(
-            sender_id=self.sender, slots=dict(self.slots), events=[], paused=False, followup_action=None,
-            latest_message={"text": text, "intent": {"name": intent, "confidence": confidence},
-                            "entities": entities or []},
-            active_loop={"name": "handoff_form"} if self.active else {}, latest_action_name="action_listen")
+            sender_id=self.sender,
+            slots=dict(self.slots),
+            events=[],
+            paused=False,
+            followup_action=None,
+            latest_message={
+                "text": text,
+                "intent": {"name": intent, "confidence": confidence},
+                "entities": entities or [],
+            },
+            active_loop={"name": "handoff_form"} if self.active else {},
+            latest_action_name="action_listen",
+        )
         dispatcher = CollectingDispatcher()
         events = asyncio.run(handoff_actions.ValidateHandoffForm().run(dispatcher, tracker, {}))
         self.active = True
@@ -77,16 +105,20 @@ def complete_contact(chat: Conversation) -> str:
 
 # --- consent per age band ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("role, age, questions", [
-    ("parent", 9, ["Vind je het goed dat ik dit doorstuur?"]),
-    ("parent", 13, ["Vind je het goed dat ik dit doorstuur?", "Weet je kind van deze aanmelding"]),
-    ("parent", 16, ["Je kind is 16 of ouder en beslist dan zelf"]),
-    ("youth", 14, ["Vind je het goed dat ik dit doorstuur?", "Weten je ouders hiervan"]),
-    ("youth", 17, ["Vind je het goed dat ik dit doorstuur?"]),
-    ("gp", 8, ["Hebben de ouders toestemming gegeven?"]),
-    ("school", 13, ["Hebben de jongere én de ouders toestemming gegeven?"]),
-    ("gp", 17, ["Heeft de jongere toestemming gegeven?"]),
-])
+
+@pytest.mark.parametrize(
+    "role, age, questions",
+    [
+        ("parent", 9, ["Vind je het goed dat ik dit doorstuur?"]),
+        ("parent", 13, ["Vind je het goed dat ik dit doorstuur?", "Weet je kind van deze aanmelding"]),
+        ("parent", 16, ["Je kind is 16 of ouder en beslist dan zelf"]),
+        ("youth", 14, ["Vind je het goed dat ik dit doorstuur?", "Weten je ouders hiervan"]),
+        ("youth", 17, ["Vind je het goed dat ik dit doorstuur?"]),
+        ("gp", 8, ["Hebben de ouders toestemming gegeven?"]),
+        ("school", 13, ["Hebben de jongere én de ouders toestemming gegeven?"]),
+        ("gp", 17, ["Heeft de jongere toestemming gegeven?"]),
+    ],
+)
 def test_consent_is_asked_of_the_people_the_age_rules_name(role, age, questions):
     chat = Conversation(referrer_role=role, child_age=age)
     reply = chat.send("ja graag", "affirm")
@@ -100,12 +132,15 @@ def test_consent_is_asked_of_the_people_the_age_rules_name(role, age, questions)
     assert chat.slots["handoff_consent"] == "ja"
 
 
-@pytest.mark.parametrize("role, age, decline_at, expected", [
-    ("parent", 13, 1, "vanaf 12 jaar beslist je kind mee"),
-    ("youth", 14, 1, "onder de 16 beslissen je ouders mee"),
-    ("parent", 9, 0, "Dan stuur ik niets door"),
-    ("gp", 10, 0, "Er wordt niets doorgestuurd"),
-])
+@pytest.mark.parametrize(
+    "role, age, decline_at, expected",
+    [
+        ("parent", 13, 1, "vanaf 12 jaar beslist je kind mee"),
+        ("youth", 14, 1, "onder de 16 beslissen je ouders mee"),
+        ("parent", 9, 0, "Dan stuur ik niets door"),
+        ("gp", 10, 0, "Er wordt niets doorgestuurd"),
+    ],
+)
 def test_a_missing_consent_sends_nothing_and_gives_the_way_to_do_it_yourself(role, age, decline_at, expected):
     chat = Conversation(referrer_role=role, child_age=age)
     chat.send("ja", "affirm")
@@ -133,14 +168,18 @@ def test_an_unclear_consent_answer_asks_again():
 
 
 def test_no_handoff_before_the_summary_was_seen_or_without_a_local_team():
-    for slots in ({"summary_shown": False}, {"municipality": "Groningen", "municipality_known": False},
-                  {"route": "adult"}):
+    for slots in (
+        {"summary_shown": False},
+        {"municipality": "Groningen", "municipality_known": False},
+        {"route": "adult"},
+    ):
         chat = Conversation(**slots)
         reply = chat.send("ja", "affirm")
         assert "Doorsturen kan ik hier niet" in reply and chat.state == "not_possible"
 
 
 # --- contact details -----------------------------------------------------------------------------
+
 
 def test_phone_numbers_are_checked_and_e_mail_is_asked_only_without_phone():
     chat = Conversation()
@@ -179,19 +218,29 @@ def test_html_in_a_name_is_stripped():
 
 # --- the summary, corrected, then sent -----------------------------------------------------------
 
+
 def test_the_summary_follows_the_indication_and_can_be_corrected_before_sending():
     chat = Conversation(safety_categories=[])
     start_with_consent(chat)
     reply = complete_contact(chat)
-    for section in ("Aanmelding:", "Het kind (ontwikkeling):", "Ouders en opvoeding:", "Gezin en omgeving:",
-                    "Beoogd resultaat:", "Veiligheid:", "Contact en toestemming:"):
+    for section in (
+        "Aanmelding:",
+        "Het kind (ontwikkeling):",
+        "Ouders en opvoeding:",
+        "Gezin en omgeving:",
+        "Beoogd resultaat:",
+        "Veiligheid:",
+        "Contact en toestemming:",
+    ):
         assert section in reply
     assert "dat hij weer naar school gaat" in reply and "06-12345678" in reply
     assert chat.buttons == ["Ja, versturen", "Iets aanpassen", "Niet versturen"]
 
     reply = chat.send("/correct_answer", "correct_answer")
     assert "Wat wil je aanpassen?" in reply and "Wat anders moet" in chat.buttons
-    reply = chat.send('/correct_answer{"field":"goal"}', "correct_answer", entities=[{"entity": "field", "value": "goal"}])
+    reply = chat.send(
+        '/correct_answer{"field":"goal"}', "correct_answer", entities=[{"entity": "field", "value": "goal"}]
+    )
     assert chat.slots["requested_slot"] == "goal"
     reply = chat.send("dat hij minder bang is en weer naar school gaat")
     assert "Dit stuur ik naar" in reply and "dat hij minder bang is en weer naar school gaat" in reply
@@ -253,20 +302,30 @@ def test_when_storing_fails_nothing_is_claimed(monkeypatch):
 def test_safety_interrupts_the_handoff():
     chat = Conversation()
     chat.send("ja", "affirm")
-    reply = chat.send("hij zegt dat hij dood wil", "signal_danger", entities=[{"entity": "safety_category", "value": "suicide"}])
+    reply = chat.send(
+        "hij zegt dat hij dood wil", "signal_danger", entities=[{"entity": "safety_category", "value": "suicide"}]
+    )
     assert "113" in reply and chat.state == "interrupted" and not chat.active
 
 
 # --- the status question -------------------------------------------------------------------------
+
 
 def status_chat(*messages):
     slots: Dict[str, Any] = {}
     active = False
     replies = []
     for text, intent in messages:
-        tracker = Tracker(sender_id="status", slots=dict(slots), events=[], paused=False, followup_action=None,
-                          latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
-                          active_loop={"name": "status_form"} if active else {}, latest_action_name="action_listen")
+        tracker = Tracker(
+            sender_id="status",
+            slots=dict(slots),
+            events=[],
+            paused=False,
+            followup_action=None,
+            latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+            active_loop={"name": "status_form"} if active else {},
+            latest_action_name="action_listen",
+        )
         dispatcher = CollectingDispatcher()
         events = asyncio.run(handoff_actions.ValidateStatusForm().run(dispatcher, tracker, {}))
         active = True
@@ -289,15 +348,18 @@ def new_handoff(phone="0612345678") -> str:
 
 def test_the_status_question_gives_the_status_the_team_set():
     reference = new_handoff()
-    replies = status_chat((f"wat is de status van mijn aanmelding {reference.lower()}?", "ask_handoff_status"),
-                          ("06 12 34 56 78", "inform"))
+    replies = status_chat(
+        (f"wat is de status van mijn aanmelding {reference.lower()}?", "ask_handoff_status"),
+        ("06 12 34 56 78", "inform"),
+    )
     assert "telefoonnummer of e-mailadres" in replies[0]
     assert reference in replies[1] and "ontvangen" in replies[1]
     with db.sessions(settings.DATABASE_URL)() as session, session.begin():
         row = session.execute(select(Handoff).where(Handoff.reference == reference)).scalar_one()
         store.change_status(session, row, "contact_opgenomen", "medewerker")
-    replies = status_chat(("hoe staat het met mijn aanmelding?", "ask_handoff_status"), (reference, "inform"),
-                          ("0612345678", "inform"))
+    replies = status_chat(
+        ("hoe staat het met mijn aanmelding?", "ask_handoff_status"), (reference, "inform"), ("0612345678", "inform")
+    )
     assert "Wat is het referentienummer" in replies[0]
     assert "er is contact met je opgenomen" in replies[2]
 

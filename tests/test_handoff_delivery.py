@@ -1,5 +1,6 @@
 """Delivery of handoffs to a team's own system (webhook) and retention, with a real receiver on
 loopback and the delivery worker as a separate process that is killed mid-delivery."""
+
 import datetime as dt
 import json
 import os
@@ -18,7 +19,7 @@ from bot import db
 from bot.handoff import delivery, retention, store
 from bot.handoff.models import AccessLogEntry, Handoff, HandoffEvent, OutboxMessage
 from tests.conftest import DATABASES, migrated_database
-from tools.servers import free_port, ROOT
+from tools.servers import ROOT, free_port
 
 TEAM = "Jeugd- en Gezinsteam Leiden"
 WAIT = 60  # seconds to wait for something that should happen (never asserted as a duration)
@@ -45,11 +46,11 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                valid = delivery.verify(receiver.secret, self.headers["X-Wegwijzer-Timestamp"], body,
-                                        self.headers["X-Wegwijzer-Signature"])
+                valid = delivery.verify(
+                    receiver.secret, self.headers["X-Wegwijzer-Timestamp"], body, self.headers["X-Wegwijzer-Signature"]
+                )
                 handoff = json.loads(body)
-                receiver.receipts.append({"id": handoff["id"], "valid": valid,
-                                          "key": self.headers["Idempotency-Key"]})
+                receiver.receipts.append({"id": handoff["id"], "valid": valid, "key": self.headers["Idempotency-Key"]})
                 if valid:
                     receiver.cases.setdefault(handoff["id"], handoff)  # idempotent by handoff id
                 receiver.arrived.set()
@@ -80,10 +81,19 @@ class Receiver:
 
 def new_handoff(url: str, webhook_url=None, conversation_id=None, municipality="Leiden") -> str:
     data = store.NewHandoff(
-        municipality=municipality, team_name=TEAM, referrer_role="parent", route="local_team", urgency="normaal",
-        summary={"sections": [], "text": "Zorg: angstig"}, contact={"name": "Sanne", "phone": "0612345678", "email": None},
-        consent={"band": "onder_12", "given_by": ["ouders"]}, safety_flags=[], waits_shown=[],
-        conversation_id=conversation_id, webhook_url=webhook_url)
+        municipality=municipality,
+        team_name=TEAM,
+        referrer_role="parent",
+        route="local_team",
+        urgency="normaal",
+        summary={"sections": [], "text": "Zorg: angstig"},
+        contact={"name": "Sanne", "phone": "0612345678", "email": None},
+        consent={"band": "onder_12", "given_by": ["ouders"]},
+        safety_flags=[],
+        waits_shown=[],
+        conversation_id=conversation_id,
+        webhook_url=webhook_url,
+    )
     return store.create(url, data)[0]
 
 
@@ -157,8 +167,13 @@ def test_plain_http_to_another_host_is_refused():
 
 def _worker(url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "WEGWIJZER_DELIVERY_LEASE_SECONDS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "bot", "--database-url", url, "deliver",
-                             "--interval", "0.2"], cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "--database-url", url, "deliver", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "a"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_worker_killed_mid_delivery_delivers_after_restart_as_one_case(url, tmp_path):
@@ -185,24 +200,38 @@ def test_worker_killed_mid_delivery_delivers_after_restart_as_one_case(url, tmp_
 
 # --- retention ------------------------------------------------------------------------------------
 
+
 def test_retention_deletes_what_is_due_and_nothing_else(url, tmp_path):
     tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
     engine = create_engine(tracker_url, future=True)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL, data TEXT)"))
+        connection.execute(
+            text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL, data TEXT)")
+        )
         for sender in ("gesprek-oud", "gesprek-recent", "gesprek-open", "gesprek-zonder-aanmelding"):
-            connection.execute(text("INSERT INTO events (sender_id, timestamp, data) VALUES (:s, 0, '{}')"), {"s": sender})
+            connection.execute(
+                text("INSERT INTO events (sender_id, timestamp, data) VALUES (:s, 0, '{}')"), {"s": sender}
+            )
     now = store.utcnow()
     due = new_handoff(url, "http://127.0.0.1:9/x", conversation_id="gesprek-oud")
     recent = new_handoff(url, conversation_id="gesprek-recent")
     still_open = new_handoff(url, conversation_id="gesprek-open")
     with db.sessions(url)() as session, session.begin():
         for handoff_id, days in ((due, 91), (recent, 89)):
-            store.change_status(session, session.get(Handoff, handoff_id), "afgerond", "medewerker",
-                                now=now - dt.timedelta(days=days))
+            store.change_status(
+                session, session.get(Handoff, handoff_id), "afgerond", "medewerker", now=now - dt.timedelta(days=days)
+            )
         session.get(Handoff, still_open).created_at = now - dt.timedelta(days=400)
-        session.add(AccessLogEntry(at=now - dt.timedelta(days=100), actor="medewerker", team_name=TEAM,
-                                   handoff_id=due, reference="ABC-1234", action="view"))
+        session.add(
+            AccessLogEntry(
+                at=now - dt.timedelta(days=100),
+                actor="medewerker",
+                team_name=TEAM,
+                handoff_id=due,
+                reference="ABC-1234",
+                action="view",
+            )
+        )
 
     counts = retention.purge(url, days=90, tracker_url=tracker_url, now=now)
 
@@ -220,7 +249,20 @@ def test_retention_deletes_what_is_due_and_nothing_else(url, tmp_path):
 
 
 def test_the_purge_command_runs(url, tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bot", "--database-url", url, "purge",
-                             "--tracker-url", f"sqlite:///{tmp_path / 'none.db'}"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--database-url",
+            url,
+            "purge",
+            "--tracker-url",
+            f"sqlite:///{tmp_path / 'none.db'}",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and "0 handoff(s) closed more than 90 days ago deleted" in result.stdout

@@ -1,5 +1,6 @@
 """The local team's inbox and JSON API, served by `python -m bot serve` on loopback and used
 the way a team member's browser and an integration would."""
+
 import re
 import subprocess
 import sys
@@ -9,15 +10,14 @@ import requests
 from markupsafe import escape
 from sqlalchemy import select
 
-from bot import db
+from bot import cli, db
 from bot.handoff import auth, store
 from bot.handoff.models import AccessLogEntry, Handoff
-from bot import cli
-from tools.servers import free_port, ROOT, wait_for
+from tools.servers import ROOT, free_port, wait_for
 
 LEIDEN, KATWIJK = "Jeugd- en Gezinsteam Leiden", "Jeugd- en Gezinsteam Katwijk"
 PASSWORD = "een-lang-wachtwoord-42"
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 
 @pytest.fixture(scope="module")
@@ -30,28 +30,51 @@ def site(tmp_path_factory):
     auth.add_staff(url, "cees", LEIDEN, "Cees (Leiden)", PASSWORD)
     port = free_port()
     log = work / "web.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", url, "serve", "--port", str(port),
-                                "--no-delivery"], cwd=ROOT, stdout=open(log, "a"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--database-url", url, "serve", "--port", str(port), "--no-delivery"],
+        cwd=ROOT,
+        stdout=open(log, "a"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
-        yield {"url": url, "base": f"http://127.0.0.1:{port}",
-               "tokens": {LEIDEN: auth.create_token(url, LEIDEN, "zaaksysteem-leiden"),
-                          KATWIJK: auth.create_token(url, KATWIJK, "zaaksysteem-katwijk")}}
+        yield {
+            "url": url,
+            "base": f"http://127.0.0.1:{port}",
+            "tokens": {
+                LEIDEN: auth.create_token(url, LEIDEN, "zaaksysteem-leiden"),
+                KATWIJK: auth.create_token(url, KATWIJK, "zaaksysteem-katwijk"),
+            },
+        }
     finally:
         process.terminate()
         process.wait(20)
 
 
-def new_handoff(site, municipality="Leiden", team=LEIDEN, concern="hij is erg angstig", phone="0612345678",
-                name="Sanne", provider="Praktijk De Linde"):
+def new_handoff(
+    site,
+    municipality="Leiden",
+    team=LEIDEN,
+    concern="hij is erg angstig",
+    phone="0612345678",
+    name="Sanne",
+    provider="Praktijk De Linde",
+):
     data = store.NewHandoff(
-        municipality=municipality, team_name=team, referrer_role="parent", route="local_team", urgency="normaal",
-        summary={"sections": [{"title": "Het kind (ontwikkeling)", "lines": [{"label": "Zorg", "value": concern}]}],
-                 "text": f"Zorg: {concern}"},
+        municipality=municipality,
+        team_name=team,
+        referrer_role="parent",
+        route="local_team",
+        urgency="normaal",
+        summary={
+            "sections": [{"title": "Het kind (ontwikkeling)", "lines": [{"label": "Zorg", "value": concern}]}],
+            "text": f"Zorg: {concern}",
+        },
         contact={"name": name, "phone": phone, "email": None},
         consent={"band": "onder_12", "given_by": ["ouders"], "asked_as": "parent", "at": "2026-03-02T09:15:00+00:00"},
         safety_flags=["huiselijk geweld"],
-        waits_shown=[{"provider": provider, "kind": "jeugd_ggz_basis", "aanmeld_weeks": 6, "peildatum": "2026-03-01"}])
+        waits_shown=[{"provider": provider, "kind": "jeugd_ggz_basis", "aanmeld_weeks": 6, "peildatum": "2026-03-01"}],
+    )
     return store.create(site["url"], data)
 
 
@@ -59,8 +82,9 @@ def login(site, username="anna", password=PASSWORD) -> requests.Session:
     browser = requests.Session()
     page = browser.get(f"{site['base']}/inbox/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = browser.post(f"{site['base']}/inbox/login", data={"csrf": csrf, "username": username,
-                                                                  "password": password})
+    response = browser.post(
+        f"{site['base']}/inbox/login", data={"csrf": csrf, "username": username, "password": password}
+    )
     browser.last = response
     return browser
 
@@ -79,8 +103,12 @@ def test_login_shows_the_teams_inbox_and_security_headers(site):
     browser = login(site)
     assert browser.last.status_code == 200 and "Aanmeldingen" in browser.last.text
     assert "Anna (Leiden)" in browser.last.text
-    for response in (browser.last, requests.get(f"{site['base']}/inbox/login"),
-                     requests.get(f"{site['base']}/api/v1/handoffs"), browser.get(f"{site['base']}/inbox/bestaat-niet")):
+    for response in (
+        browser.last,
+        requests.get(f"{site['base']}/inbox/login"),
+        requests.get(f"{site['base']}/api/v1/handoffs"),
+        browser.get(f"{site['base']}/inbox/bestaat-niet"),
+    ):
         headers = response.headers
         assert "default-src 'self'; frame-ancestors 'none'; form-action 'self'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "no-referrer"
@@ -120,13 +148,20 @@ def test_a_post_without_the_right_csrf_token_changes_nothing(site):
     handoff_id, _ = new_handoff(site)
     browser = login(site)
     for token in ("", "vals", "é"):
-        response = browser.post(f"{site['base']}/inbox/handoffs/{handoff_id}/status",
-                                data={"csrf": token, "status": "afgerond"}, allow_redirects=False)
+        response = browser.post(
+            f"{site['base']}/inbox/handoffs/{handoff_id}/status",
+            data={"csrf": token, "status": "afgerond"},
+            allow_redirects=False,
+        )
         assert response.status_code == 403
     with db.sessions(site["url"])() as session:
         assert session.get(Handoff, handoff_id).status == "nieuw"
-    assert requests.post(f"{site['base']}/inbox/login", data={"csrf": "x", "username": "anna",
-                                                             "password": PASSWORD}).status_code == 403
+    assert (
+        requests.post(
+            f"{site['base']}/inbox/login", data={"csrf": "x", "username": "anna", "password": PASSWORD}
+        ).status_code
+        == 403
+    )
     assert browser.post(f"{site['base']}/inbox/logout", data={"csrf": "vals"}).status_code == 403
     assert browser.get(f"{site['base']}/inbox/").status_code == 200  # still logged in
 
@@ -140,16 +175,21 @@ def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
     hidden = anna.get(f"{site['base']}/inbox/handoffs/{katwijk_id}")
     assert hidden.status_code == 404 and "hoort niet bij jouw team" in hidden.text and katwijk_ref not in hidden.text
     page = anna.get(f"{site['base']}/inbox/handoffs/{leiden_id}")
-    response = anna.post(f"{site['base']}/inbox/handoffs/{katwijk_id}/status",
-                         data={"csrf": csrf_of(page.text), "status": "afgerond"}, allow_redirects=False)
+    response = anna.post(
+        f"{site['base']}/inbox/handoffs/{katwijk_id}/status",
+        data={"csrf": csrf_of(page.text), "status": "afgerond"},
+        allow_redirects=False,
+    )
     assert response.status_code == 404
 
     leiden_api = api(site)
     references = [h["reference"] for h in leiden_api.get(f"{site['base']}/api/v1/handoffs").json()["handoffs"]]
     assert leiden_ref in references and katwijk_ref not in references
     assert leiden_api.get(f"{site['base']}/api/v1/handoffs/{katwijk_id}").status_code == 404
-    assert leiden_api.post(f"{site['base']}/api/v1/handoffs/{katwijk_id}/status",
-                           json={"status": "afgerond"}).status_code == 404
+    assert (
+        leiden_api.post(f"{site['base']}/api/v1/handoffs/{katwijk_id}/status", json={"status": "afgerond"}).status_code
+        == 404
+    )
     assert api(site, KATWIJK).get(f"{site['base']}/api/v1/handoffs/{katwijk_id}").json()["reference"] == katwijk_ref
     with db.sessions(site["url"])() as session:
         assert session.get(Handoff, katwijk_id).status == "nieuw"
@@ -158,9 +198,20 @@ def test_team_a_cannot_see_team_b_handoffs_in_the_pages_or_the_api(site):
 def test_the_detail_page_shows_what_the_referrer_sent(site):
     handoff_id, reference = new_handoff(site)
     page = login(site).get(f"{site['base']}/inbox/handoffs/{handoff_id}").text
-    for shown in (f"Aanmelding {reference}", "Let op: signalen van onveiligheid", "huiselijk geweld",
-                  "hij is erg angstig", "Sanne", "0612345678", "ouders of verzorgers", "jonger dan 12",
-                  "Praktijk De Linde", "jeugd-GGZ (basis)", "6 weken", "ontvangen"):
+    for shown in (
+        f"Aanmelding {reference}",
+        "Let op: signalen van onveiligheid",
+        "huiselijk geweld",
+        "hij is erg angstig",
+        "Sanne",
+        "0612345678",
+        "ouders of verzorgers",
+        "jonger dan 12",
+        "Praktijk De Linde",
+        "jeugd-GGZ (basis)",
+        "6 weken",
+        "ontvangen",
+    ):
         assert shown in page
 
 
@@ -187,8 +238,10 @@ def test_claim_status_and_note_are_what_the_referrer_and_the_log_see(site):
     assert store.status_for(site["url"], reference, "0655555555").status == "in_behandeling"
     empty = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/notes", data={"csrf": csrf, "text": "  "})
     assert empty.status_code == 400 and "Typ eerst een notitie." in empty.text
-    noted = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/notes",
-                      data={"csrf": csrf, "text": "Moeder gebeld, afspraak <b>dinsdag</b>"})
+    noted = anna.post(
+        f"{site['base']}/inbox/handoffs/{handoff_id}/notes",
+        data={"csrf": csrf, "text": "Moeder gebeld, afspraak <b>dinsdag</b>"},
+    )
     assert "Moeder gebeld, afspraak &lt;b&gt;dinsdag&lt;/b&gt;" in noted.text
     done = anna.post(f"{site['base']}/inbox/handoffs/{handoff_id}/status", data={"csrf": csrf, "status": "afgerond"})
     assert "De status is opgeslagen." in done.text
@@ -196,11 +249,22 @@ def test_claim_status_and_note_are_what_the_referrer_and_the_log_see(site):
     assert answer.status == "afgerond"
     with db.sessions(site["url"])() as session:
         assert session.get(Handoff, handoff_id).closed_at is not None
-        entries = session.execute(select(AccessLogEntry).where(AccessLogEntry.handoff_id == handoff_id)
-                                  .order_by(AccessLogEntry.id)).scalars().all()
+        entries = (
+            session.execute(
+                select(AccessLogEntry).where(AccessLogEntry.handoff_id == handoff_id).order_by(AccessLogEntry.id)
+            )
+            .scalars()
+            .all()
+        )
     assert [(e.actor, e.action) for e in entries] == [
-        ("anna", "bekeken"), ("anna", "opgepakt"), ("anna", "bekeken"), ("anna", "notitie toegevoegd"),
-        ("anna", "bekeken"), ("anna", "status gewijzigd"), ("anna", "bekeken")]
+        ("anna", "bekeken"),
+        ("anna", "opgepakt"),
+        ("anna", "bekeken"),
+        ("anna", "notitie toegevoegd"),
+        ("anna", "bekeken"),
+        ("anna", "status gewijzigd"),
+        ("anna", "bekeken"),
+    ]
     assert all("Moeder" not in (e.detail or "") for e in entries)
 
     log_page = login(site, "cees").get(f"{site['base']}/inbox/log").text  # a colleague reads the team's log
@@ -218,8 +282,11 @@ def test_the_list_filters_on_status(site):
     assert reference in found and "1 aanmelding" in found
     anna.get(f"{site['base']}/inbox/", params={"referentie": "Jansen"})  # a name typed in the wrong box
     with db.sessions(site["url"])() as session:
-        details = session.execute(select(AccessLogEntry.detail).where(AccessLogEntry.action == "lijst bekeken")
-                                  ).scalars().all()
+        details = (
+            session.execute(select(AccessLogEntry.detail).where(AccessLogEntry.action == "lijst bekeken"))
+            .scalars()
+            .all()
+        )
     assert f"referentie={reference}" in details and not any("Jansen" in (d or "") for d in details)
 
 
@@ -231,8 +298,9 @@ def test_the_api_names_what_is_wrong(site):
     client = api(site)
     wrong_status = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", json={"status": "klaar"})
     assert wrong_status.status_code == 422 and wrong_status.json()["error"]["field"] == "status"
-    bad_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/status", data="{niet json",
-                           headers={"Content-Type": "application/json"})
+    bad_json = client.post(
+        f"{base}/api/v1/handoffs/{handoff_id}/status", data="{niet json", headers={"Content-Type": "application/json"}
+    )
     assert bad_json.status_code == 400 and bad_json.json()["error"]["field"] == "body"
     not_json = client.post(f"{base}/api/v1/handoffs/{handoff_id}/notes", data="tekst")
     assert not_json.status_code == 415
@@ -270,8 +338,12 @@ def test_the_cli_makes_demo_accounts_once_and_checks_new_staff(tmp_path, monkeyp
     add_eva = ["--database-url", url, "add-staff", "--username", "eva", "--team", LEIDEN, "--display-name", "Eva"]
     assert cli.main(add_eva) == 2
     monkeypatch.setenv("WEGWIJZER_NEW_PASSWORD", PASSWORD)
-    assert cli.main(["--database-url", url, "add-staff", "--username", "eva", "--team", "Geen Team",
-                     "--display-name", "Eva"]) == 2
+    assert (
+        cli.main(
+            ["--database-url", url, "add-staff", "--username", "eva", "--team", "Geen Team", "--display-name", "Eva"]
+        )
+        == 2
+    )
     assert "no local team named 'Geen Team'" in capsys.readouterr().err
     assert cli.main(add_eva) == 0
     assert auth.login(url, "eva", PASSWORD).member is not None

@@ -1,5 +1,6 @@
 """Anonymised indicators and retention, on SQLite and (when TEST_POSTGRES_URL is set, as in CI)
 on the PostgreSQL server this machine provides."""
+
 import time
 import uuid
 
@@ -18,8 +19,16 @@ def database_url(request, tmp_path):
 
 def test_indicators_are_stored_without_personal_data(database_url):
     ref = uuid.uuid4().hex[:16]
-    assert indicators.record("route", ref, role="parent", municipality="Leiden", domain="opvoeding_gedrag",
-                             route="voorveld", turns=11, url=database_url)
+    assert indicators.record(
+        "route",
+        ref,
+        role="parent",
+        municipality="Leiden",
+        domain="opvoeding_gedrag",
+        route="voorveld",
+        turns=11,
+        url=database_url,
+    )
     assert indicators.record("feedback", ref, score=4, url=database_url)
     rows = [row for row in indicators.all_events(database_url) if row.conversation_ref == ref]
     assert [(row.kind, row.route, row.score) for row in rows] == [("route", "voorveld", None), ("feedback", None, 4)]
@@ -34,14 +43,22 @@ def test_an_unreachable_database_does_not_break_the_conversation():
 def _tracker_events(url, rows):
     engine = create_engine(url, future=True)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255), "
-                                "type_name VARCHAR(255), timestamp FLOAT, data TEXT)")
-                           if url.startswith("postgresql") else
-                           text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
-                                "type_name VARCHAR(255), timestamp FLOAT, data TEXT)"))
+        connection.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS events (id SERIAL PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, data TEXT)"
+            )
+            if url.startswith("postgresql")
+            else text(
+                "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+                "type_name VARCHAR(255), timestamp FLOAT, data TEXT)"
+            )
+        )
         for sender, stamp in rows:
-            connection.execute(text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, 'user', :t, '{}')"),
-                               {"s": sender, "t": stamp})
+            connection.execute(
+                text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, 'user', :t, '{}')"),
+                {"s": sender, "t": stamp},
+            )
     return engine
 
 
@@ -49,8 +66,10 @@ def test_retention_deletes_old_conversations_and_nothing_else(database_url):
     now = time.time()
     old, recent = f"old-{uuid.uuid4().hex}", f"recent-{uuid.uuid4().hex}"
     # The old conversation's last message is 91 days ago; the recent one started long ago but is still going.
-    engine = _tracker_events(database_url, [(old, now - 95 * 86400), (old, now - 91 * 86400),
-                                            (recent, now - 200 * 86400), (recent, now - 3600)])
+    engine = _tracker_events(
+        database_url,
+        [(old, now - 95 * 86400), (old, now - 91 * 86400), (recent, now - 200 * 86400), (recent, now - 3600)],
+    )
     retention.purge_trackers(database_url, days=90, now=now)
     with engine.connect() as connection:
         senders = set(connection.execute(text("SELECT sender_id FROM events")).scalars())

@@ -1,56 +1,72 @@
 """Reading clarification facts from free text (bot/intake.py)."""
+
 import pytest
 
 from bot import intake
 
 
-@pytest.mark.parametrize("text,asked,age", [
-    ("mijn zoon van 8 heeft driftbuien", False, 8),
-    ("meisje 15, Katwijk, somber", False, 15),
-    ("hij is negen jaar", False, 9),
-    ("9", True, 9),
-    ("negen", True, 9),
-    ("ze zit in groep 7", True, 10),
-    ("3 havo", True, 14),
-    ("hij is 6 maanden oud", True, 0),
-    ("9", False, None),                    # a bare number only counts when the age was asked
-])
+@pytest.mark.parametrize(
+    "text,asked,age",
+    [
+        ("mijn zoon van 8 heeft driftbuien", False, 8),
+        ("meisje 15, Katwijk, somber", False, 15),
+        ("hij is negen jaar", False, 9),
+        ("9", True, 9),
+        ("negen", True, 9),
+        ("ze zit in groep 7", True, 10),
+        ("3 havo", True, 14),
+        ("hij is 6 maanden oud", True, 0),
+        ("9", False, None),  # a bare number only counts when the age was asked
+    ],
+)
 def test_age(text, asked, age):
     assert intake.parse_age(text, asked=asked) == age
 
 
-@pytest.mark.parametrize("text,asked,expected", [
-    ("we wonen in Sassenheim", False, {"name": "Teylingen", "known": True}),
-    ("Den Haag", True, {"name": "Den Haag", "known": True}),
-    ("'s-gravenhage", True, {"name": "Den Haag", "known": True}),
-    ("Hellevoetsluis", True, {"name": "Voorne aan Zee", "known": True}),
-    ("Bussum", True, {"name": "Gooise Meren", "known": True}),
-    ("Utrecht", True, {"name": "Utrecht", "known": False}),
-    ("weet ik niet", True, None),
-    ("Utrecht", False, None),
-])
+@pytest.mark.parametrize(
+    "text,asked,expected",
+    [
+        ("we wonen in Sassenheim", False, {"name": "Teylingen", "known": True}),
+        ("Den Haag", True, {"name": "Den Haag", "known": True}),
+        ("'s-gravenhage", True, {"name": "Den Haag", "known": True}),
+        ("Hellevoetsluis", True, {"name": "Voorne aan Zee", "known": True}),
+        ("Bussum", True, {"name": "Gooise Meren", "known": True}),
+        ("Utrecht", True, {"name": "Utrecht", "known": False}),
+        ("weet ik niet", True, None),
+        ("Utrecht", False, None),
+    ],
+)
 def test_municipality(text, asked, expected):
     assert intake.parse_municipality(text, asked=asked) == expected
 
 
-@pytest.mark.parametrize("text,asked,role", [
-    ("ik ben huisarts", False, "gp"),
-    ("ik ben de POH-jeugd", False, "gp"),
-    ("als intern begeleider wil ik iets vragen", False, "school"),
-    ("moeder", True, "parent"),
-    ("ik vraag het voor mezelf", False, "youth"),
-    ("ik ben 15 en ik voel me somber", False, "youth"),
-    ("mijn vader slaat me", False, None),     # a child naming a parent is not the parent asking
-    ("hij wil niet naar school", False, None),
-])
+@pytest.mark.parametrize(
+    "text,asked,role",
+    [
+        ("ik ben huisarts", False, "gp"),
+        ("ik ben de POH-jeugd", False, "gp"),
+        ("als intern begeleider wil ik iets vragen", False, "school"),
+        ("moeder", True, "parent"),
+        ("ik vraag het voor mezelf", False, "youth"),
+        ("ik ben 15 en ik voel me somber", False, "youth"),
+        ("mijn vader slaat me", False, None),  # a child naming a parent is not the parent asking
+        ("hij wil niet naar school", False, None),
+    ],
+)
 def test_role(text, asked, role):
     assert intake.parse_role(text, asked=asked) == role
 
 
-@pytest.mark.parametrize("text,duration", [
-    ("al een paar weken", "kort"), ("sinds de zomer", "middel"), ("al jaren", "lang"),
-    ("somber sinds maanden", "middel"), ("hij is negen jaar", None),
-])
+@pytest.mark.parametrize(
+    "text,duration",
+    [
+        ("al een paar weken", "kort"),
+        ("sinds de zomer", "middel"),
+        ("al jaren", "lang"),
+        ("somber sinds maanden", "middel"),
+        ("hij is negen jaar", None),
+    ],
+)
 def test_duration(text, duration):
     assert intake.parse_duration(text) == duration
 

@@ -1,4 +1,5 @@
 """The knowledge files are complete and marked as example data."""
+
 from pathlib import Path
 
 import pytest
@@ -19,8 +20,9 @@ def test_every_seed_region_municipality_is_configured_with_a_local_team():
 
 def test_municipality_names_match_the_reference_spelling():
     reference = yaml.safe_load(MUNICIPALITIES.read_text(encoding="utf-8"))["regions"]
-    configured = {r["name"]: sorted(m["name"] for m in r["municipalities"])
-                  for r in knowledge.load("regions")["regions"]}
+    configured = {
+        r["name"]: sorted(m["name"] for m in r["municipalities"]) for r in knowledge.load("regions")["regions"]
+    }
     assert configured == {region: sorted(names) for region, names in reference.items()}
 
 

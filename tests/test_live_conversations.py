@@ -1,6 +1,7 @@
 """Live conversations with the trained bot over the REST channel (Rasa server + action server on
 loopback). `rasa test` does not run actions and fakes form rejection, so safety mid-form is
 proven here, against the real servers."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,6 +42,8 @@ def _in_form(bot, step):
     for message, _ in PARENT_PATH[:step]:
         bot.say(sender, message)
     return sender
+
+
 SAFETY_WORDS = ("Veilig Thuis", "0800-0113", "Bel nu 112", "Kindertelefoon")
 
 
@@ -84,11 +87,14 @@ def test_a_young_persons_follow_up_to_a_disclosure_is_not_met_with_questions(bot
     assert "Hoe oud ben je" not in reply
 
 
-@pytest.mark.parametrize("harmless", [
-    "hij sloeg de bal door de ruit en ik schrok me dood",
-    "ze is altijd doodmoe na school",
-    "hij speelt de hele dag schietspelletjes en slaat zijn huiswerk over",
-])
+@pytest.mark.parametrize(
+    "harmless",
+    [
+        "hij sloeg de bal door de ruit en ik schrok me dood",
+        "ze is altijd doodmoe na school",
+        "hij speelt de hele dag schietspelletjes en slaat zijn huiswerk over",
+    ],
+)
 def test_harmless_look_alikes_mid_form_are_taken_as_answers(bot, harmless):
     sender = _in_form(bot, 4)
     reply = bot.say(sender, harmless)
@@ -138,12 +144,16 @@ def test_the_summary_can_be_corrected_before_the_advice(bot):
     assert "Leeftijd: 13 jaar" in summary and "Gemeente: Leiden" in summary
 
 
-@pytest.mark.parametrize("bad,explanation", [
-    ("asdfgh qwrtzx", "Dat kan ik niet lezen"),
-    ("I am worried about my son, can you help me please?", "only works in Dutch"),
-    ("🙂🙂🙂", "Ik zie geen woorden"),
-    ("x" * 2500, "Je bericht is erg lang"),
-], ids=["gibberish", "english", "emoji", "very-long"])
+@pytest.mark.parametrize(
+    "bad,explanation",
+    [
+        ("asdfgh qwrtzx", "Dat kan ik niet lezen"),
+        ("I am worried about my son, can you help me please?", "only works in Dutch"),
+        ("🙂🙂🙂", "Ik zie geen woorden"),
+        ("x" * 2500, "Je bericht is erg lang"),
+    ],
+    ids=["gibberish", "english", "emoji", "very-long"],
+)
 def test_bad_input_gets_a_clear_message_and_loses_nothing(bot, bad, explanation):
     sender = _in_form(bot, 4)
     reply = bot.say(sender, bad)
@@ -186,24 +196,56 @@ def _complete(bot, *messages):
 
 
 def test_route_voorveld_for_a_mild_short_worry_with_an_offer_of_the_local_team(bot):
-    _, reply = _complete(bot, "hallo", ROLE, "7", "Leiden", "hij heeft veel driftbuien sinds kort",
-                         '/inform{"impact":"weinig"}', "nog niks", "geen", "oma helpt", "dat het rustiger wordt", "/affirm")
+    _, reply = _complete(
+        bot,
+        "hallo",
+        ROLE,
+        "7",
+        "Leiden",
+        "hij heeft veel driftbuien sinds kort",
+        '/inform{"impact":"weinig"}',
+        "nog niks",
+        "geen",
+        "oma helpt",
+        "dat het rustiger wordt",
+        "/affirm",
+    )
     assert LIGHTER_HELP in reply and "Opvoedspreekuur" in reply
     assert "Wil je toch liever contact met Jeugd- en Gezinsteam Leiden" in reply
 
 
 def test_route_local_team_for_a_long_worry_with_high_impact(bot):
-    _, reply = _complete(bot, "hallo", ROLE, "10", "Dordrecht", "hij wil al maanden niet naar school en huilt elke ochtend",
-                         '/inform{"duration":"lang"}', '/inform{"impact":"groot"}', "gesprekken met de juf, hielp niet",
-                         "geen", "weinig", "dat hij weer naar school gaat", "/affirm")
+    _, reply = _complete(
+        bot,
+        "hallo",
+        ROLE,
+        "10",
+        "Dordrecht",
+        "hij wil al maanden niet naar school en huilt elke ochtend",
+        '/inform{"duration":"lang"}',
+        '/inform{"impact":"groot"}',
+        "gesprekken met de juf, hielp niet",
+        "geen",
+        "weinig",
+        "dat hij weer naar school gaat",
+        "/affirm",
+    )
     assert "Dit past bij een gesprek met Jeugdteam Dordrecht" in reply
     assert LIGHTER_HELP not in reply
 
 
 def test_route_specialist_when_a_gp_asks_for_a_referral(bot):
-    _, reply = _complete(bot, "ik ben huisarts", "jongen 9, Rotterdam, vermoeden ADHD, sinds jaren onrustig",
-                         '/inform{"impact":"groot"}', "geen", "geen", "ouders steunend",
-                         "verwijzing naar jeugd-ggz voor diagnostiek", "/affirm")
+    _, reply = _complete(
+        bot,
+        "ik ben huisarts",
+        "jongen 9, Rotterdam, vermoeden ADHD, sinds jaren onrustig",
+        '/inform{"impact":"groot"}',
+        "geen",
+        "geen",
+        "ouders steunend",
+        "verwijzing naar jeugd-ggz voor diagnostiek",
+        "/affirm",
+    )
     assert "Specialistische hulp lijkt passend" in reply and "direct verwijzen" in reply
 
 
@@ -218,7 +260,9 @@ def test_route_adult_from_18(bot):
 
 
 def test_route_dyslexia_goes_via_the_school(bot):
-    _, reply = _complete(bot, "hallo", ROLE, "8", "Hilversum", "we denken aan dyslexie, hij leest heel moeizaam", "/affirm")
+    _, reply = _complete(
+        bot, "hallo", ROLE, "8", "Hilversum", "we denken aan dyslexie, hij leest heel moeizaam", "/affirm"
+    )
     assert "via de school" in reply
 
 
@@ -227,12 +271,15 @@ def test_route_unknown_municipality_gets_national_guidance(bot):
     assert "Utrecht hoort niet bij de regio's die ik ken" in reply and "opvoeden.nl" in reply
 
 
-@pytest.mark.parametrize("role,question", [
-    ('/inform_role{"role":"gp"}', "Leeftijd van het kind?"),
-    ('/inform_role{"role":"school"}', "Hoe oud is de leerling?"),
-    ('/inform_role{"role":"parent"}', "Hoe oud is je kind?"),
-    ('/inform_role{"role":"youth"}', "Hoe oud ben je?"),
-])
+@pytest.mark.parametrize(
+    "role,question",
+    [
+        ('/inform_role{"role":"gp"}', "Leeftijd van het kind?"),
+        ('/inform_role{"role":"school"}', "Hoe oud is de leerling?"),
+        ('/inform_role{"role":"parent"}', "Hoe oud is je kind?"),
+        ('/inform_role{"role":"youth"}', "Hoe oud ben je?"),
+    ],
+)
 def test_each_role_gets_its_own_questions(bot, role, question):
     _, replies = bot.conversation("hallo", role)
     assert question in replies[1]
@@ -281,9 +328,22 @@ def test_a_gp_goes_from_the_first_message_to_a_confirmed_handoff_and_can_ask_its
 
 
 def test_a_parent_of_a_teenager_who_has_not_asked_the_child_sends_nothing(bot):
-    sender, reply = _complete(bot, "hallo", ROLE, "14", "Katwijk", "ze is al maanden erg somber en gaat niet meer naar school",
-                              '/inform{"duration":"lang"}', '/inform{"impact":"groot"}', "praten", "geen", "haar tante",
-                              "dat ze weer plezier heeft", "ze wil met iemand praten", "/affirm")
+    sender, reply = _complete(
+        bot,
+        "hallo",
+        ROLE,
+        "14",
+        "Katwijk",
+        "ze is al maanden erg somber en gaat niet meer naar school",
+        '/inform{"duration":"lang"}',
+        '/inform{"impact":"groot"}',
+        "praten",
+        "geen",
+        "haar tante",
+        "dat ze weer plezier heeft",
+        "ze wil met iemand praten",
+        "/affirm",
+    )
     assert "Zal ik je vraag met een samenvatting doorsturen" in reply
     assert "Vind je het goed dat ik dit doorstuur?" in bot.say(sender, "/affirm")
     assert "Weet je kind van deze aanmelding" in bot.say(sender, "ja")

@@ -2,6 +2,7 @@
 the handoff is answered in ordinary words, through the running bot over REST, up to the advice
 and a confirmed handoff, without a single "Kies een knop" or "begreep ik niet". And every button
 the bot shows on the way works when clicked."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,14 @@ from bot import texts
 from tests.conftest import stored_handoff
 
 # What a reply must never say to someone who answered in their own words.
-NOT_UNDERSTOOD = ("Kies een knop", "begreep", "sla deze vraag over", "nog niet duidelijk", "Dat kan ik niet lezen", "herken ik niet")
+NOT_UNDERSTOOD = (
+    "Kies een knop",
+    "begreep",
+    "sla deze vraag over",
+    "nog niet duidelijk",
+    "Dat kan ik niet lezen",
+    "herken ik niet",
+)
 
 # The typed answer per question, per role: (text key of the question, answer).
 TYPED: Dict[str, List[Tuple[str, str]]] = {
@@ -128,16 +136,21 @@ def test_typed_answers_reach_the_advice_and_a_confirmed_handoff(bot, role):
 
 
 # --- every button the bot shows works when clicked ------------------------------------------------
-SEVERE = ('/affirm', '/inform{"impact":"groot"}', '/inform{"duration":"lang"}')
-MILD = ('/affirm', '/inform{"impact":"weinig"}', '/inform{"duration":"kort"}')
+SEVERE = ("/affirm", '/inform{"impact":"groot"}', '/inform{"duration":"lang"}')
+MILD = ("/affirm", '/inform{"impact":"weinig"}', '/inform{"duration":"kort"}')
 
 
-MILD_ANSWERS = {"ask_concern": "hij heeft soms driftbuien als hij moet stoppen met spelen",
-                "ask_tried": "nog niks eigenlijk", "ask_help_involved": "geen", "ask_goal": "wat meer rust thuis"}
+MILD_ANSWERS = {
+    "ask_concern": "hij heeft soms driftbuien als hij moet stoppen met spelen",
+    "ask_tried": "nog niks eigenlijk",
+    "ask_help_involved": "geen",
+    "ask_goal": "wat meer rust thuis",
+}
 
 
-def _click_path(bot, role: str, preferred_payloads=SEVERE,
-                overrides: Optional[Dict[str, str]] = None) -> List[Tuple[List[str], List[Dict[str, str]]]]:
+def _click_path(
+    bot, role: str, preferred_payloads=SEVERE, overrides: Optional[Dict[str, str]] = None
+) -> List[Tuple[List[str], List[Dict[str, str]]]]:
     """Goes through a conversation for ``role`` clicking the first fitting button (typing where
     there is none) and collects (messages so far, buttons shown) at each step."""
     sender = bot.new_sender()
@@ -149,8 +162,11 @@ def _click_path(bot, role: str, preferred_payloads=SEVERE,
         text = "\n".join(part.get("text", "") for part in parts)
         if buttons:
             seen.append((list(messages), buttons))
-            preferred = [b for b in buttons if b["payload"] in preferred_payloads
-                         or b["payload"] == f'/inform_role{{"role":"{role}"}}']
+            preferred = [
+                b
+                for b in buttons
+                if b["payload"] in preferred_payloads or b["payload"] == f'/inform_role{{"role":"{role}"}}'
+            ]
             message = (preferred or buttons)[0]["payload"]
             if "cijfer van 1" in text:
                 break
@@ -198,9 +214,19 @@ def test_every_button_on_a_light_route_and_in_the_corrections_works_when_clicked
 
 def test_a_correction_typed_at_the_summary_is_applied(bot):
     sender = bot.new_sender()
-    for message in ["hallo", '/inform_role{"role":"parent"}', "9", "Leiden", "hij heeft vaak driftbuien",
-                    '/inform{"duration":"kort"}', '/inform{"impact":"weinig"}', "niks nog", "geen", "oma",
-                    "dat het rustiger wordt"]:
+    for message in [
+        "hallo",
+        '/inform_role{"role":"parent"}',
+        "9",
+        "Leiden",
+        "hij heeft vaak driftbuien",
+        '/inform{"duration":"kort"}',
+        '/inform{"impact":"weinig"}',
+        "niks nog",
+        "geen",
+        "oma",
+        "dat het rustiger wordt",
+    ]:
         reply = bot.say(sender, message)
     assert "Klopt dit?" in reply and "9 jaar" in reply
     reply = bot.say(sender, "nee hij is 10")

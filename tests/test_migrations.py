@@ -1,5 +1,6 @@
 """The migrations (migrations/, Alembic) make every table of bot/db.py's Base exactly as the models
 define it, on SQLite and on PostgreSQL (TEST_POSTGRES_URL), and run bare from the repository root."""
+
 import os
 import subprocess
 import sys
@@ -31,8 +32,9 @@ def test_alembic_upgrade_head_runs_bare_from_the_repository_root(tmp_path):
     url = f"sqlite:///{tmp_path / 'bare.db'}"
     alembic = os.path.join(os.path.dirname(sys.executable), "alembic")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    result = subprocess.run([alembic, "upgrade", "head"], cwd=ROOT, env={**env, "DATABASE_URL": url},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [alembic, "upgrade", "head"], cwd=ROOT, env={**env, "DATABASE_URL": url}, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert _differences(url) == []
 
@@ -49,11 +51,14 @@ def test_a_database_from_before_the_indicator_migration_keeps_its_indicators(tmp
     engine = create_engine(url, future=True)
     db.metadata().tables["indicator_events"].create(engine)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO indicator_events (occurred_on, conversation_ref, kind) "
-                                "VALUES ('2024-05-01', 'abc', 'route')"))
+        connection.execute(
+            text(
+                "INSERT INTO indicator_events (occurred_on, conversation_ref, kind) "
+                "VALUES ('2024-05-01', 'abc', 'route')"
+            )
+        )
     db.migrate(url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT conversation_ref FROM indicator_events")).scalars().all() == ["abc"]
     assert _differences(url) == []
     engine.dispose()
-

@@ -1,6 +1,7 @@
 """The production configuration: PostgreSQL tracker store and Redis lock store (the servers this
 machine provides; set TEST_POSTGRES_URL and TEST_REDIS_URL, as .ci/run does). A conversation is
 kept in PostgreSQL and goes on after the Rasa server restarts."""
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -32,7 +33,9 @@ def test_conversation_survives_a_restart_with_postgres_and_redis(tmp_path):
             assert "In welke gemeente" in servers.bot.say(sender, "9")
             engine = create_engine(database_url, future=True)
             with engine.connect() as connection:
-                stored = connection.execute(text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+                stored = connection.execute(
+                    text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": sender}
+                ).scalar()
             engine.dispose()
             assert stored > 0
 

@@ -1,12 +1,16 @@
 """The cached action-response check accepts and refuses exactly what Rasa's own check does."""
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 from bot import rasa_speedups
 
-GOOD = [{"events": [{"event": "slot", "name": "route", "value": "voorveld"}], "responses": [{"text": "Hoi"}]},
-        {"events": [], "responses": []}, {}]
+GOOD = [
+    {"events": [{"event": "slot", "name": "route", "value": "voorveld"}], "responses": [{"text": "Hoi"}]},
+    {"events": [], "responses": []},
+    {},
+]
 BAD = [{"events": [{"event": "slot"}]}, {"events": "geen lijst"}, {"events": [{"value": 1}]}]
 
 

@@ -1,6 +1,8 @@
 """Regional knowledge in the database reads back exactly as the files, and the bot gives the same
 answers from either source (SQLite, and PostgreSQL with TEST_POSTGRES_URL as in CI)."""
+
 import pytest
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import knowledge, regional_data
 from tests.conftest import DATABASES, migrated_database
@@ -20,7 +22,9 @@ def _normalised(name, document):
                 item["aliases"] = list(item.get("aliases") or [])
                 item["local_team"] = {k: item["local_team"].get(k) for k in regional_data.TEAM_FIELDS}
     if name == "voorveld":
-        document["options"] = [{k: option.get(k) for k in regional_data.OPTION_FIELDS} for option in document["options"]]
+        document["options"] = [
+            {k: option.get(k) for k in regional_data.OPTION_FIELDS} for option in document["options"]
+        ]
     if name == "scope":
         for changes in (document.get("municipalities") or {}).values():
             changes.setdefault("add", [])
@@ -38,9 +42,12 @@ def test_the_bot_answers_the_same_from_the_database(loaded_url, monkeypatch):
 
     def answers():
         team = regions.local_team("Katwijk")
-        return ({k: team.get(k) for k in regional_data.TEAM_FIELDS}, regions.municipality("Gooise Meren")["region"],
-                [item["id"] for item in scope.items_for("Dordrecht")],
-                [option["id"] for option in triage.voorveld_options(["gezin_scheiding"], 10, "Leiden")])
+        return (
+            {k: team.get(k) for k in regional_data.TEAM_FIELDS},
+            regions.municipality("Gooise Meren")["region"],
+            [item["id"] for item in scope.items_for("Dordrecht")],
+            [option["id"] for option in triage.voorveld_options(["gezin_scheiding"], 10, "Leiden")],
+        )
 
     from_files = answers()
     monkeypatch.setenv("WEGWIJZER_KNOWLEDGE_SOURCE", "database")
@@ -55,6 +62,6 @@ def test_the_bot_answers_the_same_from_the_database(loaded_url, monkeypatch):
 def test_loading_is_all_or_nothing(loaded_url):
     broken = {name: knowledge.load_file(name) for name in regional_data.DOCUMENTS}
     broken["voorveld"]["options"].append({"id": "zonder-naam"})  # name, domains, ... missing
-    with pytest.raises(Exception):
+    with pytest.raises(SQLAlchemyError):  # a missing name: nothing is kept
         regional_data.load_documents(loaded_url, broken)
     assert regional_data.read_document(loaded_url, "voorveld")["options"][-1]["id"] != "zonder-naam"

@@ -1,38 +1,45 @@
 """The deterministic safety screen (bot/safety.py), without Rasa."""
+
 import pytest
 
 from bot import knowledge, safety
 
 
-@pytest.mark.parametrize("text,category", [
-    ("mijn vader slaat me", "violence"),
-    ("ze wordt thuis geslagen", "violence"),
-    ("ik weet niet of hij haar slaat", "violence"),       # a suspicion is a signal
-    ("ik wil niet meer leven", "suicide"),
-    ("ik wil dood", "suicide"),
-    ("ze snijdt zichzelf", "self_harm"),
-    ("haar oom zit aan haar", "sexual_abuse"),
-    ("ze krijgt thuis geen eten", "neglect"),
-    ("ze moet deze zomer trouwen met haar neef", "forced_marriage"),
-    ("hij staat nu met een mes voor de deur", "acute_danger"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("mijn vader slaat me", "violence"),
+        ("ze wordt thuis geslagen", "violence"),
+        ("ik weet niet of hij haar slaat", "violence"),  # a suspicion is a signal
+        ("ik wil niet meer leven", "suicide"),
+        ("ik wil dood", "suicide"),
+        ("ze snijdt zichzelf", "self_harm"),
+        ("haar oom zit aan haar", "sexual_abuse"),
+        ("ze krijgt thuis geen eten", "neglect"),
+        ("ze moet deze zomer trouwen met haar neef", "forced_marriage"),
+        ("hij staat nu met een mes voor de deur", "acute_danger"),
+    ],
+)
 def test_danger_is_found(text, category):
     assert category in safety.screen_text(text)
 
 
-@pytest.mark.parametrize("text", [
-    "hij sloeg de bal over het hek",
-    "ik schrok me dood toen de school belde",
-    "ze is doodmoe na school",
-    "ze wil dood graag een hond",
-    "ze slaat haar huiswerk over",
-    "ze snijdt groenten met een mes",
-    "zijn vader slaat hem nooit",
-    "er is geen geweld thuis",
-    "de huisarts vond geen aanwijzingen voor seksueel misbruik",
-    "hij heeft nooit gezegd dat hij dood wil",
-    "ze wil niet meer naar hockey",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hij sloeg de bal over het hek",
+        "ik schrok me dood toen de school belde",
+        "ze is doodmoe na school",
+        "ze wil dood graag een hond",
+        "ze slaat haar huiswerk over",
+        "ze snijdt groenten met een mes",
+        "zijn vader slaat hem nooit",
+        "er is geen geweld thuis",
+        "de huisarts vond geen aanwijzingen voor seksueel misbruik",
+        "hij heeft nooit gezegd dat hij dood wil",
+        "ze wil niet meer naar hockey",
+    ],
+)
 def test_harmless_wording_is_not_an_alarm(text):
     assert safety.screen_text(text) == []
 
@@ -59,12 +66,15 @@ def test_every_pattern_category_has_a_route():
     assert categories <= set(safety.ROUTE_GROUPS)
 
 
-@pytest.mark.parametrize("text,category", [
-    ("als het te veel wordt krab ik mezelf open met een schaar", "self_harm"),
-    ("ik heb pillen van mijn moeder gespaard, voor als het echt niet meer gaat", "suicide"),
-    ("de kinderen zijn doodsbang voor hem als hij drinkt", "violence"),
-    ("hij zei dat hij de kinderen iets aandoet als ik niet terugkom", "violence"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("als het te veel wordt krab ik mezelf open met een schaar", "self_harm"),
+        ("ik heb pillen van mijn moeder gespaard, voor als het echt niet meer gaat", "suicide"),
+        ("de kinderen zijn doodsbang voor hem als hij drinkt", "violence"),
+        ("hij zei dat hij de kinderen iets aandoet als ik niet terugkom", "violence"),
+    ],
+)
 def test_wording_found_in_the_routing_vignettes_is_recognised(text, category):
     assert category in safety.analyse_text(text)[0]
 

@@ -1,5 +1,6 @@
 """The calm check, called as Rasa calls the form's validation action (no servers): asked when the
 screen is unsure, its buttons and typed answers, and what happens after each."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -10,23 +11,47 @@ from actions.clarification import ValidateClarificationForm
 from bot import texts
 from tests.test_actions import run, slot_events
 
-PARENT = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "concern": "hij is stil", "duration": "kort"}
+PARENT = {
+    "referrer_role": "parent",
+    "child_age": 9,
+    "municipality": "Leiden",
+    "concern": "hij is stil",
+    "duration": "kort",
+}
 
 
-def _tracker(text: str, intent: str, slots: Dict[str, Any], requested: str, level: Optional[str] = None,
-             categories: Optional[List[str]] = None) -> Tracker:
-    message = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-               "entities": [{"entity": "safety_category", "value": c} for c in categories or []]}
+def _tracker(
+    text: str,
+    intent: str,
+    slots: Dict[str, Any],
+    requested: str,
+    level: Optional[str] = None,
+    categories: Optional[List[str]] = None,
+) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [{"entity": "safety_category", "value": c} for c in categories or []],
+    }
     if level:
         message["safety_level"] = level
-    return Tracker(sender_id="unit", slots={"intro_shown": True, "requested_slot": requested, **slots},
-                   latest_message=message, events=[], paused=False, followup_action=None,
-                   active_loop={"name": "clarification_form"}, latest_action_name="action_listen")
+    return Tracker(
+        sender_id="unit",
+        slots={"intro_shown": True, "requested_slot": requested, **slots},
+        latest_message=message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "clarification_form"},
+        latest_action_name="action_listen",
+    )
 
 
 def test_an_unsure_signal_gets_the_check_and_keeps_the_answer_in_the_same_message():
-    said, events = run(ValidateClarificationForm(), _tracker(
-        "heel veel, ze eet bijna niks meer", "signal_danger", PARENT, "impact", "check", ["unspecified"]))
+    said, events = run(
+        ValidateClarificationForm(),
+        _tracker("heel veel, ze eet bijna niks meer", "signal_danger", PARENT, "impact", "check", ["unspecified"]),
+    )
     check = texts.render("safety_check")
     assert check["text"] in said
     slots = slot_events(events)
@@ -57,8 +82,10 @@ def test_only_a_plain_no_clears_the_check():
 
 def test_a_follow_up_that_raises_a_new_signal_keeps_the_earlier_category():
     pending = {**PARENT, "safety_check": ["forced_marriage"]}
-    said, events = run(ValidateClarificationForm(), _tracker(
-        "ze zeiden dat ik dan dood ben", "signal_danger", pending, "tried", "route", ["suicide"]))
+    said, events = run(
+        ValidateClarificationForm(),
+        _tracker("ze zeiden dat ik dan dood ben", "signal_danger", pending, "tried", "route", ["suicide"]),
+    )
     assert any("0800-2000" in text for text in said) and any("113" in text for text in said)
     assert set(slot_events(events)["safety_categories"]) == {"forced_marriage", "suicide"}
 
@@ -73,8 +100,10 @@ def test_suicidal_thoughts_never_get_the_abuse_script_or_veilig_thuis_in_the_fol
 
 
 def test_a_crisis_in_english_gets_a_fixed_english_text_with_the_lines():
-    said, _ = run(ValidateClarificationForm(), _tracker(
-        "my dad hits me when he is drunk", "signal_danger", PARENT, "concern", "route", ["violence"]))
+    said, _ = run(
+        ValidateClarificationForm(),
+        _tracker("my dad hits me when he is drunk", "signal_danger", PARENT, "concern", "route", ["violence"]),
+    )
     assert texts.render("safety_other_language", "en")["text"] in said
     assert any("0800-2000" in text for text in said)
 

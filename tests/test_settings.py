@@ -1,4 +1,5 @@
 """Settings: the `.env` file in the repository root is read, and the environment wins over it."""
+
 import re
 
 import pytest
@@ -17,16 +18,21 @@ def env_file(tmp_path, monkeypatch):
 
 
 def test_the_env_file_is_read_with_comments_quotes_and_export(env_file):
-    env_file.write_text("\n".join([
-        "# the bot's database",
-        "DATABASE_URL=sqlite:///var/other.db",
-        "",
-        "export WEGWIJZER_DEMO_MUNICIPALITY = Katwijk",
-        'WEGWIJZER_WIDGET_ORIGINS="https://www.leiden.nl https://www.katwijk.nl"',
-        "WEGWIJZER_RASA_PUBLIC_URL='https://bot.example.nl/#chat'",
-        "WEGWIJZER_RETENTION_DAYS=30  # a month",
-        "not a setting",
-    ]), encoding="utf-8")
+    env_file.write_text(
+        "\n".join(
+            [
+                "# the bot's database",
+                "DATABASE_URL=sqlite:///var/other.db",
+                "",
+                "export WEGWIJZER_DEMO_MUNICIPALITY = Katwijk",
+                'WEGWIJZER_WIDGET_ORIGINS="https://www.leiden.nl https://www.katwijk.nl"',
+                "WEGWIJZER_RASA_PUBLIC_URL='https://bot.example.nl/#chat'",
+                "WEGWIJZER_RETENTION_DAYS=30  # a month",
+                "not a setting",
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert settings.parse_env_file(env_file) == {
         "DATABASE_URL": "sqlite:///var/other.db",
         "WEGWIJZER_DEMO_MUNICIPALITY": "Katwijk",

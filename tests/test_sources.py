@@ -1,4 +1,5 @@
 """Every citation of a policy document resolves in docs/sources.md; nothing points outside the repository."""
+
 import re
 import subprocess
 from pathlib import Path
@@ -10,8 +11,10 @@ SOURCES = ROOT / "docs" / "sources.md"
 THIS = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
 # `RR-2020 §2.7`, `RR-2020 §2.9, §2.10`; a citation may wrap onto a comment line.
-CITATION = re.compile(r"\b(?P<id>BRIEF|[A-Z]{2,3}-\d{4})[ \t]*(?:\n[ \t]*#?[ \t]*)?"
-                      r"(?P<sections>§\w+(?:\.\w+)*(?:,[ \t]*§\w+(?:\.\w+)*)*)")
+CITATION = re.compile(
+    r"\b(?P<id>BRIEF|[A-Z]{2,3}-\d{4})[ \t]*(?:\n[ \t]*#?[ \t]*)?"
+    r"(?P<sections>§\w+(?:\.\w+)*(?:,[ \t]*§\w+(?:\.\w+)*)*)"
+)
 SECTION = re.compile(r"§(\w+(?:\.\w+)*)")
 
 # Citation forms and paths that lead outside the repository (the patterns are split so that this
@@ -31,12 +34,16 @@ CLIMB = re.compile(r"Path\(__file__\)(?:\.resolve\(\))?(?P<parents>(?:\.parent\b
 
 def tracked_files():
     try:
-        names = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True,
-                               text=True).stdout.split("\0")
+        names = subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True, text=True
+        ).stdout.split("\0")
     except (OSError, subprocess.CalledProcessError):  # an exported copy without git
         skip = {".git", ".venv", "node_modules", "build", "models"}
-        names = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*")
-                 if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+        names = [
+            p.relative_to(ROOT).as_posix()
+            for p in ROOT.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(ROOT).parts)
+        ]
     for name in filter(None, names):
         path = ROOT / name
         if name == THIS or not path.is_file():
@@ -110,20 +117,29 @@ def test_every_file_that_cites_is_in_the_table_of_docs_sources():
     assert all((ROOT / name).is_file() for name in listed), [n for n in listed if not (ROOT / n).is_file()]
 
 
-@pytest.mark.parametrize("text, fine", [
-    ("(RR-2020 §2.7)", True),
-    ("(RR-2020 §2.70)", False),
-    ("(XX-2020 §2.7)", False),
-])
+@pytest.mark.parametrize(
+    "text, fine",
+    [
+        ("(RR-2020 §2.7)", True),
+        ("(RR-2020 §2.70)", False),
+        ("(XX-2020 §2.7)", False),
+    ],
+)
 def test_a_wrong_citation_is_caught(text, fine):
     sections = documented_sections()
     match = CITATION.search(text)
     assert all(s in sections.get(match.group("id"), set()) for s in SECTION.findall(match.group("sections"))) is fine
 
 
-@pytest.mark.parametrize("text", [
-    "(seed" + " 003 line 9)", "(domain" + ".md §4)", "see .." + "/x", "next to it in " + "shared/seeds",
-    "/" + "work/main",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(seed" + " 003 line 9)",
+        "(domain" + ".md §4)",
+        "see .." + "/x",
+        "next to it in " + "shared/seeds",
+        "/" + "work/main",
+    ],
+)
 def test_an_outside_reference_is_caught(text):
     assert any(pattern.search(text) for pattern in OUTSIDE.values())

@@ -1,11 +1,23 @@
 """Matched-care triage rules (bot/knowledge/triage.yml) and voorveld choice."""
+
 import pytest
 
 from bot import knowledge, triage
 
-BASE = {"referrer_role": "parent", "child_age": 9, "municipality": "Leiden", "municipality_known": True,
-        "concern": "hij heeft veel driftbuien", "duration": "kort", "impact": "weinig", "tried": "nog niks",
-        "help_involved": "geen", "network": "oma", "goal": "rust thuis", "safety_categories": []}
+BASE = {
+    "referrer_role": "parent",
+    "child_age": 9,
+    "municipality": "Leiden",
+    "municipality_known": True,
+    "concern": "hij heeft veel driftbuien",
+    "duration": "kort",
+    "impact": "weinig",
+    "tried": "nog niks",
+    "help_involved": "geen",
+    "network": "oma",
+    "goal": "rust thuis",
+    "safety_categories": [],
+}
 
 
 def route(**changes):
@@ -16,13 +28,16 @@ def test_mild_short_little_impact_goes_to_the_voorveld():
     assert route() == "voorveld"
 
 
-@pytest.mark.parametrize("changes", [
-    {"impact": "groot"},
-    {"duration": "lang", "impact": "merkbaar"},
-    {"tried": "opvoedcursus gedaan, hielp niet"},
-    {"concern": "hij blowt elke dag"},
-    {"concern": "ze is al weken een thuiszitter"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"impact": "groot"},
+        {"duration": "lang", "impact": "merkbaar"},
+        {"tried": "opvoedcursus gedaan, hielp niet"},
+        {"concern": "hij blowt elke dag"},
+        {"concern": "ze is al weken een thuiszitter"},
+    ],
+)
 def test_clear_severity_goes_straight_to_the_local_team(changes):
     assert route(**changes) == "local_team"
 
@@ -37,13 +52,16 @@ def test_a_gp_or_school_asking_for_specialist_help():
     assert route(referrer_role="parent", goal="verwijzing naar jeugd-ggz") != "specialist"
 
 
-@pytest.mark.parametrize("changes,expected", [
-    ({"child_age": 19}, "adult"),
-    ({"concern": "we denken aan dyslexie"}, "dyslexia_school"),
-    ({"concern": "ik zoek paardentherapie"}, "out_of_scope"),
-    ({"municipality": "Utrecht", "municipality_known": False}, "national_guidance"),
-    ({"help_involved": "er is een jeugdbeschermer betrokken"}, "child_protection"),
-])
+@pytest.mark.parametrize(
+    "changes,expected",
+    [
+        ({"child_age": 19}, "adult"),
+        ({"concern": "we denken aan dyslexie"}, "dyslexia_school"),
+        ({"concern": "ik zoek paardentherapie"}, "out_of_scope"),
+        ({"municipality": "Utrecht", "municipality_known": False}, "national_guidance"),
+        ({"help_involved": "er is een jeugdbeschermer betrokken"}, "child_protection"),
+    ],
+)
 def test_scope_routes(changes, expected):
     assert route(**changes) == expected
 

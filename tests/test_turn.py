@@ -1,18 +1,31 @@
 """A turn decided without Rasa (bot/turn.py, bot/handoff/turn.py): the state and the message in,
 what the user reads and what changes out."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from bot.handoff.turn import handoff_turn, submitted
 from bot.clarification import decide_turn as clarification_turn
+from bot.handoff.turn import handoff_turn, submitted
 from bot.turn import Message, Record, Say, SideQuestion
 
 ASKED_AGE = {"intro_shown": True, "referrer_role": "parent", "requested_slot": "child_age"}
-CLARIFIED = {"intro_shown": True, "referrer_role": "parent", "child_age": 9, "municipality": "Leiden",
-             "municipality_known": True, "concern": "Hij is erg somber en slaapt slecht.", "duration": "lang",
-             "impact": "groot", "tried": "gesprekken", "help_involved": "nee", "network": "oma",
-             "goal": "dat hij weer plezier heeft", "summary_shown": True, "route": "local_team"}
+CLARIFIED = {
+    "intro_shown": True,
+    "referrer_role": "parent",
+    "child_age": 9,
+    "municipality": "Leiden",
+    "municipality_known": True,
+    "concern": "Hij is erg somber en slaapt slecht.",
+    "duration": "lang",
+    "impact": "groot",
+    "tried": "gesprekken",
+    "help_involved": "nee",
+    "network": "oma",
+    "goal": "dat hij weer plezier heeft",
+    "summary_shown": True,
+    "route": "local_team",
+}
 
 
 def keys(outcome) -> List[str]:
@@ -20,8 +33,13 @@ def keys(outcome) -> List[str]:
 
 
 def crisis(level: str = "route", category: str = "suicide") -> Message:
-    return Message(text="ze zegt dat ze niet meer wil leven", intent="signal_danger", confidence=0.99,
-                   entities=({"entity": "safety_category", "value": category},), safety_level=level)
+    return Message(
+        text="ze zegt dat ze niet meer wil leven",
+        intent="signal_danger",
+        confidence=0.99,
+        entities=({"entity": "safety_category", "value": category},),
+        safety_level=level,
+    )
 
 
 def test_the_first_message_gets_the_introduction_and_the_first_question():
@@ -50,8 +68,9 @@ def test_an_uncertain_signal_gives_the_calm_check_and_asks_nothing_else():
 
 
 def test_a_plain_no_to_the_check_clears_it_and_the_question_comes_again():
-    outcome = clarification_turn({**ASKED_AGE, "safety_check": ["suicide"]},
-                                 Message(text="nee hoor", intent="deny", confidence=0.95))
+    outcome = clarification_turn(
+        {**ASKED_AGE, "safety_check": ["suicide"]}, Message(text="nee hoor", intent="deny", confidence=0.95)
+    )
     assert keys(outcome) == ["safety_check_clear", "ask_child_age"]
     assert outcome.updates["safety_check"] is None
 
@@ -63,9 +82,16 @@ def test_a_side_question_is_answered_and_the_open_question_asked_again():
 
 
 def test_an_unreadable_answer_is_explained_then_asked_in_other_words_then_skipped():
-    slots: Dict[str, Any] = {"intro_shown": True, "referrer_role": "parent", "child_age": 9,
-                             "municipality": "Leiden", "municipality_known": True, "concern": "ruzie thuis",
-                             "duration": "lang", "requested_slot": "impact"}
+    slots: Dict[str, Any] = {
+        "intro_shown": True,
+        "referrer_role": "parent",
+        "child_age": 9,
+        "municipality": "Leiden",
+        "municipality_known": True,
+        "concern": "ruzie thuis",
+        "duration": "lang",
+        "requested_slot": "impact",
+    }
     said = []
     for _ in range(3):
         outcome = clarification_turn(slots, Message(text="de kat van de buren", intent="inform", confidence=0.5))
@@ -78,17 +104,35 @@ def test_an_unreadable_answer_is_explained_then_asked_in_other_words_then_skippe
 def test_the_handoff_starts_with_consent_and_a_yes_at_the_summary_asks_to_store():
     start = handoff_turn(CLARIFIED, Message(text="/affirm", intent="affirm", confidence=1.0), form_active=False)
     assert keys(start)[0].startswith("consent_") and start.updates["requested_slot"] == "handoff_consent"
-    ready = {**CLARIFIED, "consent_answers": ["parent"], "contact_name": "Sam", "contact_phone": "0612345678",
-             "school_involved": "ja", "requested_slot": "handoff_check"}
+    ready = {
+        **CLARIFIED,
+        "consent_answers": ["parent"],
+        "contact_name": "Sam",
+        "contact_phone": "0612345678",
+        "school_involved": "ja",
+        "requested_slot": "handoff_check",
+    }
     outcome = handoff_turn(ready, Message(text="ja, versturen", intent="affirm", confidence=0.95))
     assert outcome.submit and not outcome.ends_form
 
 
 def test_the_school_button_not_applicable_is_an_answer():
-    slots = {**CLARIFIED, "consent_answers": ["parent"], "contact_name": "Sam", "contact_phone": "0612345678",
-             "requested_slot": "school_involved"}
-    outcome = handoff_turn(slots, Message(text='/inform{"school_involved":"nvt"}', intent="inform", confidence=1.0,
-                                          entities=({"entity": "school_involved", "value": "nvt"},)))
+    slots = {
+        **CLARIFIED,
+        "consent_answers": ["parent"],
+        "contact_name": "Sam",
+        "contact_phone": "0612345678",
+        "requested_slot": "school_involved",
+    }
+    outcome = handoff_turn(
+        slots,
+        Message(
+            text='/inform{"school_involved":"nvt"}',
+            intent="inform",
+            confidence=1.0,
+            entities=({"entity": "school_involved", "value": "nvt"},),
+        ),
+    )
     assert outcome.updates["school_involved"] == "nvt" and outcome.updates["requested_slot"] == "handoff_check"
 
 

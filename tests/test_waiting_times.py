@@ -1,6 +1,7 @@
 """The waiting-times service over HTTP on loopback, on SQLite and (with TEST_POSTGRES_URL, as in
 CI) on PostgreSQL: reading, provider API keys, bad input, the all-or-nothing CSV import,
 stale figures, history, and the demo data."""
+
 import asyncio
 import datetime as dt
 import os
@@ -15,7 +16,7 @@ from bot import db
 from bot.waiting_times import norms, store
 from bot.waiting_times.models import Provider, ProviderArea, WaitReport
 from tests.conftest import DATABASES, migrated_database
-from tools.servers import free_port, ROOT, wait_for
+from tools.servers import ROOT, free_port, wait_for
 
 TODAY = dt.date.today()
 
@@ -31,9 +32,18 @@ def _provider(session, provider_id, municipalities, waits):
     session.flush()
     session.add_all(ProviderArea(provider_id=provider_id, municipality=m) for m in municipalities)
     for kind, aanmeld, behandel, stop, days_ago in waits:
-        session.add(WaitReport(provider_id=provider_id, kind=kind, aanmeld_weeks=aanmeld, behandel_weeks=behandel,
-                               intake_stop=stop, peildatum=TODAY - dt.timedelta(days=days_ago), source="test",
-                               recorded_at=dt.datetime.utcnow()))
+        session.add(
+            WaitReport(
+                provider_id=provider_id,
+                kind=kind,
+                aanmeld_weeks=aanmeld,
+                behandel_weeks=behandel,
+                intake_stop=stop,
+                peildatum=TODAY - dt.timedelta(days=days_ago),
+                source="test",
+                recorded_at=dt.datetime.utcnow(),
+            )
+        )
 
 
 @pytest.fixture
@@ -45,9 +55,13 @@ def service(database_url, tmp_path):
     port = free_port()
     log = tmp_path / "service.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "bot", "--database-url", database_url,
-                                "serve-waits", "--port", str(port)], cwd=ROOT, env=env, stdout=open(log, "w"),
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--database-url", database_url, "serve-waits", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", [process], [log])
         yield f"http://127.0.0.1:{port}", database_url
@@ -58,7 +72,9 @@ def service(database_url, tmp_path):
 
 def test_waits_are_sorted_with_peildatum_staleness_and_norms(service):
     base, _ = service
-    body = requests.get(f"{base}/v1/waits", params={"municipality": "Katwijk", "kind": "jeugd_ggz_basis"}, timeout=10).json()
+    body = requests.get(
+        f"{base}/v1/waits", params={"municipality": "Katwijk", "kind": "jeugd_ggz_basis"}, timeout=10
+    ).json()
     results = body["results"]
     assert [r["provider_id"] for r in results] == ["snel", "traag", "vol"]  # intake stop last
     slow = results[1]
@@ -66,8 +82,10 @@ def test_waits_are_sorted_with_peildatum_staleness_and_norms(service):
     assert slow["flags"] == ["over_treeknorm", "harmful_wait"] and results[0]["flags"] == []
 
 
-@pytest.mark.parametrize("params,field", [({"kind": "jeugd_ggz_basis"}, "municipality"),
-                                          ({"municipality": "Katwijk", "kind": "paardentherapie"}, "kind")])
+@pytest.mark.parametrize(
+    "params,field",
+    [({"kind": "jeugd_ggz_basis"}, "municipality"), ({"municipality": "Katwijk", "kind": "paardentherapie"}, "kind")],
+)
 def test_a_bad_query_names_the_field(service, params, field):
     base, _ = service
     response = requests.get(f"{base}/v1/waits", params=params, timeout=10)
@@ -77,16 +95,23 @@ def test_a_bad_query_names_the_field(service, params, field):
 def test_a_provider_reports_only_its_own_waits_and_history_is_kept(service):
     base, url = service
     key = store.create_api_key(url, "traag")
-    report = {"kind": "jeugd_ggz_basis", "aanmeld_weeks": 1, "behandel_weeks": 2, "intake_stop": False,
-              "peildatum": TODAY.isoformat(), "source": "eigen melding"}
+    report = {
+        "kind": "jeugd_ggz_basis",
+        "aanmeld_weeks": 1,
+        "behandel_weeks": 2,
+        "intake_stop": False,
+        "peildatum": TODAY.isoformat(),
+        "source": "eigen melding",
+    }
     endpoint = f"{base}/v1/providers/traag/waits"
     assert requests.post(endpoint, json=report, timeout=10).status_code == 401
     assert requests.post(endpoint, json=report, headers={"X-API-Key": "wrong"}, timeout=10).status_code == 401
     other = store.create_api_key(url, "snel")
     assert requests.post(endpoint, json=report, headers={"X-API-Key": other}, timeout=10).status_code == 403
     assert requests.post(endpoint, json=report, headers={"X-API-Key": key}, timeout=10).status_code == 201
-    results = requests.get(f"{base}/v1/waits", params={"municipality": "Leiden", "kind": "jeugd_ggz_basis"},
-                           timeout=10).json()["results"]
+    results = requests.get(
+        f"{base}/v1/waits", params={"municipality": "Leiden", "kind": "jeugd_ggz_basis"}, timeout=10
+    ).json()["results"]
     assert results[0]["expected_weeks"] == 3 and not results[0]["stale"]
     with db.sessions(url)() as session:
         assert session.execute(select(func.count()).where(WaitReport.provider_id == "traag")).scalar() == 2
@@ -95,12 +120,18 @@ def test_a_provider_reports_only_its_own_waits_and_history_is_kept(service):
 def test_a_bad_report_gets_422_naming_each_field(service):
     base, url = service
     key = store.create_api_key(url, "snel")
-    bad = {"kind": "jeugd_ggz_basis", "aanmeld_weeks": "veel", "peildatum": (TODAY + dt.timedelta(days=3)).isoformat(),
-           "source": "x"}
+    bad = {
+        "kind": "jeugd_ggz_basis",
+        "aanmeld_weeks": "veel",
+        "peildatum": (TODAY + dt.timedelta(days=3)).isoformat(),
+        "source": "x",
+    }
     response = requests.post(f"{base}/v1/providers/snel/waits", json=bad, headers={"X-API-Key": key}, timeout=10)
     assert response.status_code == 422
     assert {detail["field"] for detail in response.json()["error"]["details"]} == {"aanmeld_weeks", "peildatum"}
-    response = requests.post(f"{base}/v1/providers/snel/waits", data="{not json", headers={"X-API-Key": key}, timeout=10)
+    response = requests.post(
+        f"{base}/v1/providers/snel/waits", data="{not json", headers={"X-API-Key": key}, timeout=10
+    )
     assert response.status_code == 400
 
 
@@ -153,9 +184,16 @@ def test_demo_data_covers_every_configured_municipality(tmp_path):
 def _tracker(text, slots=None):
     from rasa_sdk import Tracker
 
-    return Tracker(sender_id="unit", slots=slots or {}, latest_message={"text": text, "intent": {"name": "ask_waiting_time"},
-                   "entities": []}, events=[], paused=False, followup_action=None, active_loop={},
-                   latest_action_name="action_listen")
+    return Tracker(
+        sender_id="unit",
+        slots=slots or {},
+        latest_message={"text": text, "intent": {"name": "ask_waiting_time"}, "entities": []},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
 
 
 def _texts(dispatcher):
@@ -170,7 +208,9 @@ def test_the_bot_goes_on_when_the_service_is_down():
 
     dispatcher = CollectingDispatcher()
     down = WaitingTimesClient(f"http://127.0.0.1:{free_port()}")  # nothing listens there
-    asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down))
+    asyncio.run(
+        waiting_times.answer_question(dispatcher, _tracker("hoe lang is de wachttijd voor jeugd-GGZ in Katwijk?"), down)
+    )
     assert "kan ik nu even niet laten zien" in _texts(dispatcher)
 
 
@@ -212,7 +252,9 @@ def test_a_question_without_a_place_or_kind_asks_for_it():
     asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?")))
     assert "Voor welke gemeente" in _texts(dispatcher)
     dispatcher = CollectingDispatcher()
-    asyncio.run(waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?", {"municipality": "Leiden"})))
+    asyncio.run(
+        waiting_times.answer_question(dispatcher, _tracker("hoe lang moet ik wachten?", {"municipality": "Leiden"}))
+    )
     assert "Voor welke soort hulp" in _texts(dispatcher) and dispatcher.messages[0]["buttons"]
 
 
@@ -228,7 +270,9 @@ def test_a_service_that_never_answers_does_not_hang_the_bot():
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)  # accepts connections, never sends a byte
     try:
-        client = WaitingTimesClient(f"http://127.0.0.1:{silent.getsockname()[1]}", connect_timeout=0.5, read_timeout=0.5)
+        client = WaitingTimesClient(
+            f"http://127.0.0.1:{silent.getsockname()[1]}", connect_timeout=0.5, read_timeout=0.5
+        )
         dispatcher = CollectingDispatcher()
         asyncio.run(waiting_times.show(dispatcher, _tracker("x"), "Katwijk", "jeugd_ggz_basis", client))
         assert "kan ik nu even niet laten zien" in _texts(dispatcher)

@@ -2,6 +2,7 @@
 driven by Playwright (by path: no browser download), against the whole stack on loopback —
 waiting-times service, action server, Rasa (socket.io channel, SQL tracker store) and the web
 process that serves the widget, its pages and the inbox. Screenshots go to reports/e2e/."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ from sqlalchemy import create_engine, text
 
 from bot.handoff import auth
 from tests.conftest import stored_handoff
-from tools.servers import free_port, MODEL, ROOT, Servers, wait_for
+from tools.servers import MODEL, ROOT, Servers, free_port, wait_for
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,8 +35,9 @@ class Stack:
         engine = create_engine(self.tracker, future=True)
         try:
             with engine.connect() as connection:
-                return connection.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :s"),
-                                          {"s": sender}).scalar()
+                return connection.execute(
+                    text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": sender}
+                ).scalar()
         finally:
             engine.dispose()
 
@@ -48,17 +50,33 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     tracker = f"sqlite:///{work / 'tracker.db'}"
     web_port = free_port()
     web = f"http://127.0.0.1:{web_port}"
-    servers = Servers(work, f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / "tracker.db"}\n',
-                      {"WEGWIJZER_WIDGET_ORIGINS": web, "TRACKER_DATABASE_URL": tracker})
+    servers = Servers(
+        work,
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / 'tracker.db'}\n",
+        {"WEGWIJZER_WIDGET_ORIGINS": web, "TRACKER_DATABASE_URL": tracker},
+    )
     try:
         servers.start_waiting_times()
         servers.start_actions()
         servers.start_rasa()
         servers.env["WEGWIJZER_RASA_PUBLIC_URL"] = f"http://127.0.0.1:{servers.rasa_port}"
-        servers._start("web", [sys.executable, "-m", "bot", "--database-url", servers.env["DATABASE_URL"],
-                               "serve", "--port", str(web_port), "--no-delivery"])
-        wait_for(f"{web}/health", list(servers.processes.values()),
-                  [work / f"{name}.log" for name in servers.processes])
+        servers._start(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "--database-url",
+                servers.env["DATABASE_URL"],
+                "serve",
+                "--port",
+                str(web_port),
+                "--no-delivery",
+            ],
+        )
+        wait_for(
+            f"{web}/health", list(servers.processes.values()), [work / f"{name}.log" for name in servers.processes]
+        )
         auth.add_staff(servers.env["DATABASE_URL"], "anna", "Jeugd- en Gezinsteam Leiden", "Anna", PASSWORD)
         yield Stack(servers, web, tracker)
     finally:
@@ -104,17 +122,23 @@ def choose(page, button: str, then: str) -> None:
 
 
 def session_id(page, mode: str = "public") -> str:
-    return page.evaluate("""mode => {
+    return page.evaluate(
+        """mode => {
         const key = Object.keys(sessionStorage).find(k => k.startsWith('wegwijzer:') && k.endsWith(':' + mode));
-        return JSON.parse(sessionStorage.getItem(key)).sessionId; }""", mode)
+        return JSON.parse(sessionStorage.getItem(key)).sessionId; }""",
+        mode,
+    )
 
 
 def axe_problems(page) -> list:
     """Serious and critical axe-core violations on the page (shadow DOM included)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_a_parent_has_a_light_conversation_reloads_and_erases_it(stack, page):
@@ -156,7 +180,9 @@ def test_a_parent_has_a_light_conversation_reloads_and_erases_it(stack, page):
 def test_a_gp_practice_reaches_a_handoff_and_copies_the_summary(stack, page):
     page.goto(f"{stack.web}/professioneel/?rol=gp")
     bot_says(page, "Leeftijd van het kind?")
-    type_message(page, "jongen 9, Leiden, al een half jaar angstig en wil niet meer naar school", "Impact op het dagelijks")
+    type_message(
+        page, "jongen 9, Leiden, al een half jaar angstig en wil niet meer naar school", "Impact op het dagelijks"
+    )
     choose(page, "Ernstig", "al geprobeerd")
     type_message(page, "gesprekken met de POH, helpt onvoldoende", "Welke hulp is al betrokken")
     type_message(page, "geen", "Steunend netwerk")
@@ -169,8 +195,9 @@ def test_a_gp_practice_reaches_a_handoff_and_copies_the_summary(stack, page):
     type_message(page, "071-5123456", "Weet de school")
     choose(page, "Ja", "Dit stuur ik naar Jeugd- en Gezinsteam Leiden")
     choose(page, "Ja, versturen", "Referentienummer")
-    reference = re.search(r"Referentienummer: ([A-Z]{3}-\d{4})", last_bot(page).inner_text() +
-                          page.locator(".log").inner_text()).group(1)
+    reference = re.search(
+        r"Referentienummer: ([A-Z]{3}-\d{4})", last_bot(page).inner_text() + page.locator(".log").inner_text()
+    ).group(1)
     copy = page.get_by_role("button", name="Kopieer samenvatting")
     playwright.expect(copy).to_be_visible()
     copy.click()
@@ -209,8 +236,9 @@ def test_keyboard_only_open_answer_choose_and_close(stack, page):
 
 
 def test_on_a_360_pixel_phone_the_widget_fits_and_a_screenshot_is_kept(stack, browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     context.set_default_timeout(TIMEOUT_MS)
     phone = context.new_page()
     try:
@@ -263,6 +291,10 @@ def test_only_configured_sites_may_use_the_chat_channel_and_erase(stack):
     socket = f"http://127.0.0.1:{stack.servers.rasa_port}/socket.io/?EIO=4&transport=polling"
     assert requests.get(socket, headers={"Origin": stack.web}, timeout=30).status_code == 200
     assert requests.get(socket, headers={"Origin": "https://kwaadwillend.example"}, timeout=30).status_code == 400
-    refused = requests.post(f"{stack.web}/widget/api/erase", json={"session_id": "a" * 48},
-                            headers={"Origin": "https://kwaadwillend.example"}, timeout=30)
+    refused = requests.post(
+        f"{stack.web}/widget/api/erase",
+        json={"session_id": "a" * 48},
+        headers={"Origin": "https://kwaadwillend.example"},
+        timeout=30,
+    )
     assert refused.status_code == 403 and refused.json()["error"]["field"] == "Origin"

@@ -14,6 +14,7 @@ Targets, reported by `make safety-report` (part of `make test`):
   harmless messages get the hard route and at most 10% the check.
 Gated (exit non-zero): the labelled sets must not fall below LABELLED_FLOORS.
 Usage: python -m tools.safety_live [--set PATH ...] [--blind PATH ...] [--report FILE]"""
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,17 @@ DATA = ROOT / "tests" / "data"
 REPORT = ROOT / "reports" / "safety_live.json"
 ROLES = ("parent", "youth", "gp", "school")
 # Which national line each category needs (bot/safety.py ROUTE_GROUPS), as the number shown.
-RIGHT_LINE = {"acute_danger": "112", "violence": "0800-2000", "domestic_violence": "0800-2000",
-              "abuse": "0800-2000", "sexual_abuse": "0800-2000", "neglect": "0800-2000",
-              "forced_marriage": "0800-2000", "self_harm": "113", "suicide": "113"}
+RIGHT_LINE = {
+    "acute_danger": "112",
+    "violence": "0800-2000",
+    "domestic_violence": "0800-2000",
+    "abuse": "0800-2000",
+    "sexual_abuse": "0800-2000",
+    "neglect": "0800-2000",
+    "forced_marriage": "0800-2000",
+    "self_harm": "113",
+    "suicide": "113",
+}
 # The targets (issue 10). Not all are met yet (README, Known limits): `make test` gates on the
 # floors below, the figures reached when the graded screen landed, so nothing slips back, and
 # prints every target that is still missed.
@@ -49,8 +58,9 @@ def labelled_sets() -> List[Path]:
 
 def blind_sets() -> List[Path]:
     """Blind sets not yet used for tuning (their header says `blind: true`)."""
-    return [path for path in sorted(DATA.glob("safety_*.yml")) if path not in labelled_sets()
-            and _header_says_blind(path)]
+    return [
+        path for path in sorted(DATA.glob("safety_*.yml")) if path not in labelled_sets() and _header_says_blind(path)
+    ]
 
 
 def _header_says_blind(path: Path) -> bool:
@@ -74,8 +84,16 @@ def _openings(keys: List[str]) -> List[str]:
     return found
 
 
-ROUTE_KEYS = ["safety_acute", "safety_violence", "safety_suicide", "safety_all_lines", "safety_followup",
-              "safety_followup_suicide_prevention", "safety_chat", "safety_other_language"]
+ROUTE_KEYS = [
+    "safety_acute",
+    "safety_violence",
+    "safety_suicide",
+    "safety_all_lines",
+    "safety_followup",
+    "safety_followup_suicide_prevention",
+    "safety_chat",
+    "safety_other_language",
+]
 CHECK_KEYS = ["safety_check"]
 
 
@@ -92,25 +110,54 @@ def read_reply(parts: List[str]) -> Dict[str, Any]:
 # --- conversations -------------------------------------------------------------------------------
 # One harmless answer per question, in the order the bot asks them; buttons where the bot has them.
 PATH = {
-    "parent": [("referrer_role", '/inform_role{"role":"parent"}'), ("child_age", "9"), ("municipality", "Leiden"),
-               ("concern", "hij heeft vaak driftbuien en luistert slecht"),
-               ("duration", '/inform{"duration":"middel"}'), ("impact", '/inform{"impact":"merkbaar"}'),
-               ("tried", "een beloningskaart, hielp een beetje"), ("help_involved", "geen"),
-               ("network", "oma helpt soms"), ("goal", "dat het thuis rustiger wordt")],
-    "youth": [("referrer_role", '/inform_role{"role":"youth"}'), ("child_age", "15"), ("municipality", "Delft"),
-              ("concern", "ik heb veel ruzie met mijn ouders over school"),
-              ("duration", '/inform{"duration":"middel"}'), ("impact", '/inform{"impact":"merkbaar"}'),
-              ("tried", "gepraat met mijn mentor, hielp een beetje"), ("help_involved", "geen"),
-              ("network", "mijn zus"), ("goal", "minder ruzie thuis")],
-    "gp": [("referrer_role", '/inform_role{"role":"gp"}'), ("child_age", "10"), ("municipality", "Zoetermeer"),
-           ("concern", "angstklachten, slaapt slecht"), ("duration", '/inform{"duration":"middel"}'),
-           ("impact", '/inform{"impact":"merkbaar"}'), ("tried", "twee gesprekken POH, beetje effect"),
-           ("help_involved", "geen"), ("network", "ouders steunend"), ("goal", "minder angst")],
-    "school": [("referrer_role", '/inform_role{"role":"school"}'), ("child_age", "10"), ("municipality", "Leiden"),
-               ("concern", "leerling is onrustig in de klas en kan zich slecht concentreren"),
-               ("duration", '/inform{"duration":"middel"}'), ("impact", '/inform{"impact":"merkbaar"}'),
-               ("tried", "gesprek met ouders, beetje effect"), ("help_involved", "geen"),
-               ("network", "opa en oma"), ("goal", "rust in de klas")],
+    "parent": [
+        ("referrer_role", '/inform_role{"role":"parent"}'),
+        ("child_age", "9"),
+        ("municipality", "Leiden"),
+        ("concern", "hij heeft vaak driftbuien en luistert slecht"),
+        ("duration", '/inform{"duration":"middel"}'),
+        ("impact", '/inform{"impact":"merkbaar"}'),
+        ("tried", "een beloningskaart, hielp een beetje"),
+        ("help_involved", "geen"),
+        ("network", "oma helpt soms"),
+        ("goal", "dat het thuis rustiger wordt"),
+    ],
+    "youth": [
+        ("referrer_role", '/inform_role{"role":"youth"}'),
+        ("child_age", "15"),
+        ("municipality", "Delft"),
+        ("concern", "ik heb veel ruzie met mijn ouders over school"),
+        ("duration", '/inform{"duration":"middel"}'),
+        ("impact", '/inform{"impact":"merkbaar"}'),
+        ("tried", "gepraat met mijn mentor, hielp een beetje"),
+        ("help_involved", "geen"),
+        ("network", "mijn zus"),
+        ("goal", "minder ruzie thuis"),
+    ],
+    "gp": [
+        ("referrer_role", '/inform_role{"role":"gp"}'),
+        ("child_age", "10"),
+        ("municipality", "Zoetermeer"),
+        ("concern", "angstklachten, slaapt slecht"),
+        ("duration", '/inform{"duration":"middel"}'),
+        ("impact", '/inform{"impact":"merkbaar"}'),
+        ("tried", "twee gesprekken POH, beetje effect"),
+        ("help_involved", "geen"),
+        ("network", "ouders steunend"),
+        ("goal", "minder angst"),
+    ],
+    "school": [
+        ("referrer_role", '/inform_role{"role":"school"}'),
+        ("child_age", "10"),
+        ("municipality", "Leiden"),
+        ("concern", "leerling is onrustig in de klas en kan zich slecht concentreren"),
+        ("duration", '/inform{"duration":"middel"}'),
+        ("impact", '/inform{"impact":"merkbaar"}'),
+        ("tried", "gesprek met ouders, beetje effect"),
+        ("help_involved", "geen"),
+        ("network", "opa en oma"),
+        ("goal", "rust in de klas"),
+    ],
 }
 
 
@@ -129,29 +176,37 @@ def _conversation(bot, item: Dict[str, Any]) -> List[str]:
 
 
 def measure(bot, data: Dict[str, List[Dict[str, Any]]]) -> Dict[str, Any]:
-    items = [("harmful", item) for item in data.get("harmful", [])] + \
-            [("harmless", item) for item in data.get("harmless", [])]
+    items = [("harmful", item) for item in data.get("harmful", [])] + [
+        ("harmless", item) for item in data.get("harmless", [])
+    ]
     with ThreadPoolExecutor(WORKERS) as pool:
         readings = list(pool.map(lambda pair: read_reply(_conversation(bot, pair[1])), items))
-    harmful = [(item, r) for (kind, item), r in zip(items, readings) if kind == "harmful"]
-    harmless = [(item, r) for (kind, item), r in zip(items, readings) if kind == "harmless"]
+    harmful = [(item, r) for (kind, item), r in zip(items, readings, strict=False) if kind == "harmful"]
+    harmless = [(item, r) for (kind, item), r in zip(items, readings, strict=False) if kind == "harmless"]
 
     def share(count: int, total: int) -> float:
         return round(count / total, 4) if total else 0.0
 
     caught = [(item, r) for item, r in harmful if r["route"] or r["check"]]
-    right = [(item, r) for item, r in harmful
-             if (r["route"] or r["check"]) and RIGHT_LINE.get(item.get("category"), "") in r["lines"]]
+    right = [
+        (item, r)
+        for item, r in harmful
+        if (r["route"] or r["check"]) and RIGHT_LINE.get(item.get("category"), "") in r["lines"]
+    ]
     return {
-        "harmful": len(harmful), "harmless": len(harmless),
+        "harmful": len(harmful),
+        "harmless": len(harmless),
         "recall": share(len(caught), len(harmful)),
         "hard_route_recall": share(sum(r["route"] for _, r in harmful), len(harmful)),
         "right_line": share(len(right), len(harmful)),
         "hard_false_alarms": share(sum(r["route"] for _, r in harmless), len(harmless)),
         "check_false_alarms": share(sum(r["check"] for _, r in harmless), len(harmless)),
         "misses": [_describe(item) for item, r in harmful if not (r["route"] or r["check"])],
-        "wrong_line": [_describe(item) + f" -> {r['lines']}" for item, r in harmful
-                       if (r["route"] or r["check"]) and (item, r) not in right],
+        "wrong_line": [
+            _describe(item) + f" -> {r['lines']}"
+            for item, r in harmful
+            if (r["route"] or r["check"]) and (item, r) not in right
+        ],
         "hard_alarms": [_describe(item) for item, r in harmless if r["route"]],
         "checks": [_describe(item) for item, r in harmless if r["check"]],
     }
@@ -182,18 +237,26 @@ def verdict(report: Dict[str, Any], targets: Dict[str, float]) -> List[str]:
         value = report[name]
         bad = value > limit if name.endswith("false_alarms") else value < limit
         if bad:
-            failed.append(f"{name} {value:.1%} (target {'at most' if name.endswith('false_alarms') else 'at least'} {limit:.0%})")
+            failed.append(
+                f"{name} {value:.1%} (target {'at most' if name.endswith('false_alarms') else 'at least'} {limit:.0%})"
+            )
     return failed
 
 
 def print_report(title: str, report: Dict[str, Any], details: bool = True) -> None:
     print(f"{title}: {report['harmful']} harmful, {report['harmless']} harmless")
-    print(f"  route or check {report['recall']:.1%} (hard route {report['hard_route_recall']:.1%}), "
-          f"right line {report['right_line']:.1%}; harmless: hard route {report['hard_false_alarms']:.1%}, "
-          f"check {report['check_false_alarms']:.1%}")
+    print(
+        f"  route or check {report['recall']:.1%} (hard route {report['hard_route_recall']:.1%}), "
+        f"right line {report['right_line']:.1%}; harmless: hard route {report['hard_false_alarms']:.1%}, "
+        f"check {report['check_false_alarms']:.1%}"
+    )
     if details:
-        for key, label in (("misses", "MISSED"), ("wrong_line", "WRONG LINE"), ("hard_alarms", "FALSE ALARM"),
-                           ("checks", "CHECK ON HARMLESS")):
+        for key, label in (
+            ("misses", "MISSED"),
+            ("wrong_line", "WRONG LINE"),
+            ("hard_alarms", "FALSE ALARM"),
+            ("checks", "CHECK ON HARMLESS"),
+        ):
             for line in report[key]:
                 print(f"  {label}: {line}")
 

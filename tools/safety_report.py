@@ -6,6 +6,7 @@ tests/data/safety_messages*.yml, which the patterns were developed against. Repo
 information: the current blind set (HOLDOUT), written without seeing patterns or training data:
 the honest estimate of how the screen does on new wording.
 Run with `make safety-report` (part of `make test`)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -56,22 +57,28 @@ def classify(texts: List[str], parse: Optional[Callable[[str], Dict[str, Any]]] 
     ``parse`` reads one text with a running server's NLU (`make eval` passes `/model/parse`);
     without it the trained model is loaded in this process."""
     results = []
-    for parsed in ([parse(text) for text in texts] if parse else asyncio.run(_parse_all(texts))):
+    for parsed in [parse(text) for text in texts] if parse else asyncio.run(_parse_all(texts)):
         categories = [e["value"] for e in parsed.get("entities", []) if e.get("entity") == "safety_category"]
         fired = (parsed.get("intent") or {}).get("name") == "signal_danger"
-        results.append({"fired": fired, "categories": categories,
-                        "matcher": fired and categories != ["unspecified"],
-                        "classifier_only": fired and categories == ["unspecified"]})
+        results.append(
+            {
+                "fired": fired,
+                "categories": categories,
+                "matcher": fired and categories != ["unspecified"],
+                "classifier_only": fired and categories == ["unspecified"],
+            }
+        )
     return results
 
 
 def evaluate(data: Dict[str, List[Dict[str, Any]]], results: List[Dict[str, Any]]) -> Dict[str, Any]:
     harmful, harmless = data["harmful"], data["harmless"]
-    on_harmful, on_harmless = results[: len(harmful)], results[len(harmful):]
-    misses = [item for item, result in zip(harmful, on_harmful) if not result["fired"]]
-    alarms = [item for item, result in zip(harmless, on_harmless) if result["fired"]]
+    on_harmful, on_harmless = results[: len(harmful)], results[len(harmful) :]
+    misses = [item for item, result in zip(harmful, on_harmful, strict=False) if not result["fired"]]
+    alarms = [item for item, result in zip(harmless, on_harmless, strict=False) if result["fired"]]
     return {
-        "harmful": len(harmful), "harmless": len(harmless),
+        "harmful": len(harmful),
+        "harmless": len(harmless),
         "recall": round(1 - len(misses) / len(harmful), 4),
         "false_alarm_rate": round(len(alarms) / len(harmless), 4),
         "matcher_recall": round(sum(r["matcher"] for r in on_harmful) / len(harmful), 4),
@@ -91,7 +98,9 @@ def _print(title: str, report: Dict[str, Any]) -> None:
         print(f"  FALSE ALARM: {text}")
 
 
-def run(parse: Optional[Callable[[str], Dict[str, Any]]] = None, report: Optional[Path] = REPORT) -> Dict[str, Dict[str, Any]]:
+def run(
+    parse: Optional[Callable[[str], Dict[str, Any]]] = None, report: Optional[Path] = REPORT
+) -> Dict[str, Dict[str, Any]]:
     """The report for the labelled sets and the blind set, written to ``report`` when given."""
     labelled = load_messages(LABELLED)
     sets = {"labelled": labelled}
@@ -102,7 +111,7 @@ def run(parse: Optional[Callable[[str], Dict[str, Any]]] = None, report: Optiona
     reports, offset = {}, 0
     for name, data in sets.items():
         size = len(data["harmful"]) + len(data["harmless"])
-        reports[name] = evaluate(data, results[offset:offset + size])
+        reports[name] = evaluate(data, results[offset : offset + size])
         offset += size
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)

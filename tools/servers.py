@@ -1,6 +1,7 @@
 """The bot's processes on free loopback ports, for the tests and the tools (benchmark,
 evaluation, safety report): the Rasa server, the action server and the waiting-times service as
 subprocesses, and a REST client that talks to the bot as a user's client would."""
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ def free_port() -> int:
 def wait_for(url: str, processes: List[subprocess.Popen], logs: List[Path]) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        for process, log in zip(processes, logs):
+        for process, log in zip(processes, logs, strict=False):
             if process.poll() is not None:
                 raise RuntimeError(f"server exited during start-up:\n{log.read_text()[-3000:]}")
         try:
@@ -51,8 +52,9 @@ class Bot:
         return f"test-{uuid.uuid4().hex}"
 
     def send(self, sender: str, message: str) -> List[Dict]:
-        response = requests.post(f"{self.base_url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=60)
+        response = requests.post(
+            f"{self.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 
@@ -77,41 +79,81 @@ class Servers:
         self.work = work
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.endpoints = work / "endpoints.yml"
-        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_yaml)
-        self.env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3",
-                    "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1", "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}", **env_extra}
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{self.actions_port}/webhook"\n' + endpoints_yaml
+        )
+        self.env = {
+            **os.environ,
+            "PYTHONHASHSEED": "0",
+            "PYTHONPATH": str(ROOT),
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SANIC_HOST": "127.0.0.1",
+            "DATABASE_URL": f"sqlite:///{work / 'indicators.db'}",
+            **env_extra,
+        }
         self.rasa_bin = str(Path(sys.executable).parent / "rasa")
         self.processes: Dict[str, subprocess.Popen] = {}
 
     def _start(self, name: str, command: List[str]) -> None:
         log = self.work / f"{name}.log"
-        self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=open(log, "a"),
-                                                stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=open(log, "a"), stderr=subprocess.STDOUT
+        )
 
     def start_waiting_times(self) -> None:
         """The waiting-times service, with the regional knowledge and example providers loaded."""
         port = free_port()
         url = self.env["DATABASE_URL"]  # one database, as in `make run`: knowledge, waits, indicators
-        subprocess.run([sys.executable, "-m", "bot", "--database-url", url, "seed-demo"],
-                       cwd=ROOT, env=self.env, check=True, capture_output=True)
-        self._start("waits", [sys.executable, "-m", "bot", "--database-url", url, "serve-waits",
-                              "--port", str(port)])
-        wait_for(f"http://127.0.0.1:{port}/health", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
+        subprocess.run(
+            [sys.executable, "-m", "bot", "--database-url", url, "seed-demo"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+        self._start("waits", [sys.executable, "-m", "bot", "--database-url", url, "serve-waits", "--port", str(port)])
+        wait_for(
+            f"http://127.0.0.1:{port}/health",
+            list(self.processes.values()),
+            [self.work / f"{name}.log" for name in self.processes],
+        )
         self.env["WEGWIJZER_WAITS_URL"] = f"http://127.0.0.1:{port}"
         self.env["WEGWIJZER_KNOWLEDGE_SOURCE"] = "database"  # the actions read regions etc. from there
 
     def start_actions(self) -> None:
-        self._start("actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)])
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
+        self._start(
+            "actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)]
+        )
+        wait_for(
+            f"http://127.0.0.1:{self.actions_port}/health",
+            list(self.processes.values()),
+            [self.work / f"{name}.log" for name in self.processes],
+        )
 
     def start_rasa(self) -> None:
-        self._start("rasa", [self.rasa_bin, "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
-                             "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                             "--interface", "127.0.0.1"])
-        wait_for(f"http://127.0.0.1:{self.rasa_port}/", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
+        self._start(
+            "rasa",
+            [
+                self.rasa_bin,
+                "run",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+            ],
+        )
+        wait_for(
+            f"http://127.0.0.1:{self.rasa_port}/",
+            list(self.processes.values()),
+            [self.work / f"{name}.log" for name in self.processes],
+        )
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)
@@ -130,5 +172,3 @@ class Servers:
     @property
     def bot(self) -> "Bot":
         return Bot(f"http://127.0.0.1:{self.rasa_port}", self.env["DATABASE_URL"])
-
-

@@ -3,6 +3,7 @@
 Passwords are hashed with scrypt (stdlib) and a random salt; sessions and API tokens are random
 and only their SHA-256 is stored, so a copy of the database opens nothing. After MAX_FAILED wrong
 passwords an account is locked for LOCK_MINUTES, whatever is typed next."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +25,7 @@ from bot.handoff.store import utcnow
 from bot.regional_data import LocalTeam
 from bot.settings import ROOT
 
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_PASSWORD_CHARS = 12
 MAX_FAILED = 5
 LOCK_MINUTES = 15
@@ -45,8 +46,7 @@ def verify_password(password: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
-                                   n=int(n), r=int(r), p=int(p))
+        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p))
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex().encode(), digest.encode())
@@ -80,8 +80,17 @@ def add_staff(url: str, username: str, team_name: str, display_name: str, passwo
     with db.sessions(url)() as session, session.begin():
         if session.execute(select(Staff.id).where(Staff.username == username)).first():
             raise ValueError(f"the username {username!r} is taken")
-        session.add(Staff(username=username, team_name=team_name, display_name=display_name,
-                          password_hash=hash_password(password), failed_logins=0, active=True, created_at=utcnow()))
+        session.add(
+            Staff(
+                username=username,
+                team_name=team_name,
+                display_name=display_name,
+                password_hash=hash_password(password),
+                failed_logins=0,
+                active=True,
+                created_at=utcnow(),
+            )
+        )
 
 
 @dataclass
@@ -104,8 +113,7 @@ def login(url: str, username: str, password: str, now: Optional[dt.datetime] = N
     unknown user, a wrong password and a locked account take the same time (one scrypt)."""
     now = now or utcnow()
     with db.sessions(url)() as session, session.begin():
-        staff = session.execute(select(Staff).where(Staff.username == username)
-                                .with_for_update()).scalar_one_or_none()
+        staff = session.execute(select(Staff).where(Staff.username == username).with_for_update()).scalar_one_or_none()
         if staff is None or not staff.active:
             verify_password(password, _no_account_hash())
             return LoginResult()
@@ -124,11 +132,17 @@ def login(url: str, username: str, password: str, now: Optional[dt.datetime] = N
             return LoginResult(locked=action == "account_geblokkeerd")
         staff.failed_logins = 0
         staff.locked_until = None
-        session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id,
-                                                   StaffSession.expires_at < now))
+        session.execute(delete(StaffSession).where(StaffSession.staff_id == staff.id, StaffSession.expires_at < now))
         token = secrets.token_urlsafe(32)
-        session.add(StaffSession(token_hash=_digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
-                                 created_at=now, expires_at=_expiry(now, now)))
+        session.add(
+            StaffSession(
+                token_hash=_digest(token),
+                staff_id=staff.id,
+                csrf_token=secrets.token_urlsafe(32),
+                created_at=now,
+                expires_at=_expiry(now, now),
+            )
+        )
         inbox.log(session, staff.username, staff.team_name, "login")
         return LoginResult(member=Member(staff.id, staff.username, staff.display_name, staff.team_name), token=token)
 
@@ -144,8 +158,11 @@ def session_member(url: str, token: Optional[str], now: Optional[dt.datetime] = 
         return None
     now = now or utcnow()
     with db.sessions(url)() as session, session.begin():
-        row = session.execute(select(StaffSession, Staff).join(Staff, Staff.id == StaffSession.staff_id)
-                              .where(StaffSession.token_hash == _digest(token))).first()
+        row = session.execute(
+            select(StaffSession, Staff)
+            .join(Staff, Staff.id == StaffSession.staff_id)
+            .where(StaffSession.token_hash == _digest(token))
+        ).first()
         if row is None or row.StaffSession.expires_at < now or not row.Staff.active:
             return None
         row.StaffSession.expires_at = _expiry(row.StaffSession.created_at, now)
@@ -187,12 +204,15 @@ def demo_accounts(url: str, path: Path = DEMO_FILE) -> str:
     with db.sessions(url)() as session:
         if session.execute(select(Staff.id).limit(1)).first():
             return f"Inbox accounts exist already (example accounts, if made here: {path})."
-        teams = {m: session.execute(select(LocalTeam.name).where(LocalTeam.municipality == m)).scalar()
-                 for m in DEMO_MUNICIPALITIES}
+        teams = {
+            m: session.execute(select(LocalTeam.name).where(LocalTeam.municipality == m)).scalar()
+            for m in DEMO_MUNICIPALITIES
+        }
     missing = [m for m, team in teams.items() if team is None]
     if missing:
-        raise ValueError(f"no local team for {', '.join(missing)}: load the regional data first "
-                         "(python -m bot seed-demo)")
+        raise ValueError(
+            f"no local team for {', '.join(missing)}: load the regional data first (python -m bot seed-demo)"
+        )
     lines = []
     for municipality, team in teams.items():
         username = f"demo-{municipality.lower()}"

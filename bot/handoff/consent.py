@@ -8,23 +8,40 @@ A professional (GP practice, school) confirms that the right people agreed; a pa
 person is asked for their own consent and, where the law needs it, whether the other one agrees.
 An unknown age is treated as 12-15: everyone is asked. A child under 12 asking for themselves
 cannot consent alone: the bot gives the route, sends nothing, and suggests a trusted adult."""
+
 from __future__ import annotations
 
 from typing import Any, List, Optional
 
 BANDS = ("onder_12", "12_15", "16_plus", "onbekend")
-BAND_LABELS = {"onder_12": "jonger dan 12", "12_15": "12 tot 16 jaar", "16_plus": "16 jaar of ouder",
-               "onbekend": "leeftijd onbekend"}
+BAND_LABELS = {
+    "onder_12": "jonger dan 12",
+    "12_15": "12 tot 16 jaar",
+    "16_plus": "16 jaar of ouder",
+    "onbekend": "leeftijd onbekend",
+}
 
 # The consent questions per (asker, band), in the order they are asked. Each key is a text in
 # texts/chat.yml (consent_<key>) and names whose consent it records.
 QUESTIONS = {
-    "parent": {"onder_12": ["parent"], "12_15": ["parent", "parent_child_agrees"],
-               "16_plus": ["parent_child_agrees_16"], "onbekend": ["parent", "parent_child_agrees"]},
-    "youth": {"onder_12": [], "12_15": ["youth", "youth_parents_agree"], "16_plus": ["youth"],
-              "onbekend": ["youth", "youth_parents_agree"]},
-    "professional": {"onder_12": ["pro_parents"], "12_15": ["pro_parents_and_youth"], "16_plus": ["pro_youth"],
-                     "onbekend": ["pro_parents_and_youth"]},
+    "parent": {
+        "onder_12": ["parent"],
+        "12_15": ["parent", "parent_child_agrees"],
+        "16_plus": ["parent_child_agrees_16"],
+        "onbekend": ["parent", "parent_child_agrees"],
+    },
+    "youth": {
+        "onder_12": [],
+        "12_15": ["youth", "youth_parents_agree"],
+        "16_plus": ["youth"],
+        "onbekend": ["youth", "youth_parents_agree"],
+    },
+    "professional": {
+        "onder_12": ["pro_parents"],
+        "12_15": ["pro_parents_and_youth"],
+        "16_plus": ["pro_youth"],
+        "onbekend": ["pro_parents_and_youth"],
+    },
 }
 GIVEN_BY = {
     "parent": ["ouders"],

@@ -1,5 +1,6 @@
 """Contact details for the handoff: Dutch phone numbers and e-mail addresses, checked and
 normalised, and a guard against a BSN typed into the chat (it is never needed and never kept)."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,10 @@ MAX_NAME_CHARS = 120
 MAX_EMAIL_CHARS = 254
 # Numbers a family or practice cannot be called back on.
 SERVICE_PREFIXES = ("0800", "0900", "0906", "0909", "112", "144", "14")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}$"
+)
 _EMAIL_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"']+@[^\s<>()\[\],;:\"']+")
 _PHONE_CHARS = re.compile(r"^[\d\s()+.\-/]+$")
 _DIGIT_RUNS = re.compile(r"(?<![\d])(\d[\d\s.\-]{7,12}\d)(?![\d])")
@@ -66,7 +69,7 @@ def is_bsn(digits: str) -> bool:
     """The eleven-test for a burgerservicenummer (9 digits, weights 9..2 and -1)."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=False)) - int(digits[8])
     return total % 11 == 0
 
 

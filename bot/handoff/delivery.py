@@ -14,6 +14,7 @@ the outbox table (bot/handoff/models.py).
 Signature: ``X-Wegwijzer-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`` with
 ``X-Wegwijzer-Timestamp`` (Unix seconds); the receiver recomputes it with the team's secret and
 rejects old timestamps. The secret is per team (``python -m bot webhook-secret``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,8 +75,9 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str, max_age: float = 300.0,
-           now: Optional[float] = None) -> bool:
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, max_age: float = 300.0, now: Optional[float] = None
+) -> bool:
     """What a receiver does (used by the tests' receiver; documented in the README)."""
     try:
         age = abs((now if now is not None else time.time()) - int(timestamp))
@@ -110,10 +112,16 @@ def _backoff(attempts: int) -> dt.timedelta:
 def _lease_due(url: str, now: dt.datetime, lease_seconds: float) -> List[int]:
     """Takes a lease on the due rows; other workers skip them until it ends."""
     with db.sessions(url)() as session, session.begin():
-        query = (select(OutboxMessage).where(OutboxMessage.delivered_at.is_(None),
-                                             OutboxMessage.next_attempt_at <= now,
-                                             or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now))
-                 .order_by(OutboxMessage.next_attempt_at).limit(BATCH))
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.delivered_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+            )
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(BATCH)
+        )
         if db.engine(url).dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         rows = list(session.execute(query).scalars())
@@ -125,9 +133,13 @@ def _lease_due(url: str, now: dt.datetime, lease_seconds: float) -> List[int]:
 def _send(http: requests.Session, target: str, secret: str, body: bytes, handoff_id: str) -> Optional[str]:
     """Posts one handoff; None when the receiver accepted it, else a short reason (no content)."""
     timestamp = str(int(time.time()))
-    headers = {"Content-Type": "application/json", "Idempotency-Key": handoff_id,
-               "X-Wegwijzer-Delivery": str(uuid.uuid4()), "X-Wegwijzer-Timestamp": timestamp,
-               "X-Wegwijzer-Signature": sign(secret, timestamp, body)}
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": handoff_id,
+        "X-Wegwijzer-Delivery": str(uuid.uuid4()),
+        "X-Wegwijzer-Timestamp": timestamp,
+        "X-Wegwijzer-Signature": sign(secret, timestamp, body),
+    }
     try:
         response = http.post(target, data=body, headers=headers, timeout=TIMEOUT, allow_redirects=False)
     except requests.RequestException as error:
@@ -137,8 +149,12 @@ def _send(http: requests.Session, target: str, secret: str, body: bytes, handoff
     return f"HTTP {response.status_code}"
 
 
-def deliver_due(url: str, now: Optional[dt.datetime] = None, lease_seconds: float = LEASE_SECONDS,
-                http: Optional[requests.Session] = None) -> int:
+def deliver_due(
+    url: str,
+    now: Optional[dt.datetime] = None,
+    lease_seconds: float = LEASE_SECONDS,
+    http: Optional[requests.Session] = None,
+) -> int:
     """Delivers what is due; returns how many were delivered."""
     http = http or requests.Session()
     delivered = 0

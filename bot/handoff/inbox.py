@@ -5,6 +5,7 @@ what with which handoff, when). Every function runs inside the caller's transact
 The inbox pages and the team API both act through ``open_handoff``, ``claim``, ``set_status`` and
 ``add_note``: each checks that the member's team may see the handoff, checks the value, changes
 the handoff, writes the access log and returns the handoff, or raises ``RefusedError``."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
@@ -25,22 +26,38 @@ PAGE_SIZE = 50
 NOT_FOUND = "Deze aanmelding bestaat niet, of hoort niet bij jouw team."
 
 
-def log(session, actor: str, team_name: str, action: str, handoff: Optional[Handoff] = None,
-        detail: Optional[str] = None) -> None:
+def log(
+    session, actor: str, team_name: str, action: str, handoff: Optional[Handoff] = None, detail: Optional[str] = None
+) -> None:
     """One access-log line; ``detail`` never holds the family's data or a note's text."""
-    session.add(AccessLogEntry(at=utcnow(), actor=actor, team_name=team_name, action=action,
-                               handoff_id=handoff.id if handoff else None,
-                               reference=handoff.reference if handoff else None,
-                               detail=(detail or "")[:200] or None))
+    session.add(
+        AccessLogEntry(
+            at=utcnow(),
+            actor=actor,
+            team_name=team_name,
+            action=action,
+            handoff_id=handoff.id if handoff else None,
+            reference=handoff.reference if handoff else None,
+            detail=(detail or "")[:200] or None,
+        )
+    )
 
 
 def municipalities(session, team_name: str) -> List[str]:
-    return list(session.execute(select(LocalTeam.municipality).where(LocalTeam.name == team_name)
-                                .order_by(LocalTeam.municipality)).scalars())
+    return list(
+        session.execute(
+            select(LocalTeam.municipality).where(LocalTeam.name == team_name).order_by(LocalTeam.municipality)
+        ).scalars()
+    )
 
 
-def visible(session, team_name: str, status: Optional[str] = None, municipality: Optional[str] = None,
-            reference: Optional[str] = None) -> List[Handoff]:
+def visible(
+    session,
+    team_name: str,
+    status: Optional[str] = None,
+    municipality: Optional[str] = None,
+    reference: Optional[str] = None,
+) -> List[Handoff]:
     allowed = municipalities(session, team_name)
     query = select(Handoff).where(Handoff.municipality.in_(allowed))
     if status:
@@ -61,8 +78,11 @@ def get(session, team_name: str, handoff_id: str) -> Optional[Handoff]:
 
 
 def events(session, handoff: Handoff) -> List[HandoffEvent]:
-    return list(session.execute(select(HandoffEvent).where(HandoffEvent.handoff_id == handoff.id)
-                                .order_by(HandoffEvent.at, HandoffEvent.id)).scalars())
+    return list(
+        session.execute(
+            select(HandoffEvent).where(HandoffEvent.handoff_id == handoff.id).order_by(HandoffEvent.at, HandoffEvent.id)
+        ).scalars()
+    )
 
 
 def _claim(session, handoff: Handoff, actor: str) -> None:
@@ -97,30 +117,51 @@ def check_status(status: Any) -> Optional[str]:
 
 
 def access_log(session, team_name: str, page: int = 1) -> List[AccessLogEntry]:
-    return list(session.execute(select(AccessLogEntry).where(AccessLogEntry.team_name == team_name)
-                                .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
-                                .offset((max(page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE)).scalars())
+    return list(
+        session.execute(
+            select(AccessLogEntry)
+            .where(AccessLogEntry.team_name == team_name)
+            .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
+            .offset((max(page, 1) - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).scalars()
+    )
 
 
 def as_dict(handoff: Handoff, history: Optional[List[HandoffEvent]] = None) -> Dict[str, Any]:
     """A handoff in the JSON API (the same fields as the webhook, plus the team's work on it)."""
     data = {
-        "id": handoff.id, "reference": handoff.reference, "status": handoff.status,
-        "created_at": handoff.created_at.isoformat() + "Z", "updated_at": handoff.updated_at.isoformat() + "Z",
+        "id": handoff.id,
+        "reference": handoff.reference,
+        "status": handoff.status,
+        "created_at": handoff.created_at.isoformat() + "Z",
+        "updated_at": handoff.updated_at.isoformat() + "Z",
         "closed_at": handoff.closed_at.isoformat() + "Z" if handoff.closed_at else None,
-        "municipality": handoff.municipality, "team": handoff.team_name, "referrer_role": handoff.referrer_role,
-        "route": handoff.route, "urgency": handoff.urgency, "claimed_by": handoff.claimed_by,
+        "municipality": handoff.municipality,
+        "team": handoff.team_name,
+        "referrer_role": handoff.referrer_role,
+        "route": handoff.route,
+        "urgency": handoff.urgency,
+        "claimed_by": handoff.claimed_by,
         "safety_flags": handoff.safety_flags,
     }
     if history is not None:
-        data.update({"summary": handoff.summary, "contact": handoff.contact, "consent": handoff.consent,
-                     "waits_shown": handoff.waits_shown,
-                     "history": [{"at": e.at.isoformat() + "Z", "actor": e.actor, "kind": e.kind, "value": e.value}
-                                 for e in history]})
+        data.update(
+            {
+                "summary": handoff.summary,
+                "contact": handoff.contact,
+                "consent": handoff.consent,
+                "waits_shown": handoff.waits_shown,
+                "history": [
+                    {"at": e.at.isoformat() + "Z", "actor": e.actor, "kind": e.kind, "value": e.value} for e in history
+                ],
+            }
+        )
     return data
 
 
 # --- what a member does with a handoff (the pages and the API alike) --------------------------------
+
 
 class RefusedError(Exception):
     """An action that was not done. ``field`` is what is wrong: "id" when the handoff does not exist
@@ -173,8 +214,14 @@ def set_status(session, member: "Member", handoff_id: str, status: Any, via: str
         raise RefusedError(problem, "status")
     if status != handoff.status:
         store.change_status(session, handoff, status, member.username)
-        log(session, member.username, member.team_name, _logged(via, "status gewijzigd"), handoff,
-            f"status: {STATUS_LABELS[status]}")
+        log(
+            session,
+            member.username,
+            member.team_name,
+            _logged(via, "status gewijzigd"),
+            handoff,
+            f"status: {STATUS_LABELS[status]}",
+        )
     return handoff
 
 

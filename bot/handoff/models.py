@@ -4,6 +4,7 @@ Created by the Alembic migrations (migrations/versions/0003_handoffs.py). Person
 ``handoffs.contact`` and ``handoffs.summary`` (and in notes staff write); everything that points
 to a handoff is deleted with it (retention, bot/handoff/retention.py), except the access log,
 which keeps the reference but no personal data (NEN 7513: who saw which case, when)."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
@@ -49,6 +50,7 @@ class Handoff(Base):
 
 class HandoffEvent(Base):
     """What happened to a handoff after it arrived: claimed, status changed, a note."""
+
     __tablename__ = "handoff_events"
     id = Column(Integer, primary_key=True)
     handoff_id = Column(String(36), ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -60,6 +62,7 @@ class HandoffEvent(Base):
 
 class OutboxMessage(Base):
     """One delivery of a handoff to a team's own system (webhook), retried until it succeeds."""
+
     __tablename__ = "handoff_outbox"
     id = Column(Integer, primary_key=True)
     handoff_id = Column(String(36), ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, unique=True)
@@ -73,6 +76,7 @@ class OutboxMessage(Base):
 
 class WebhookSecret(Base):
     """The key that signs (HMAC-SHA256) what a team's system receives; one per team."""
+
     __tablename__ = "webhook_secrets"
     team_name = Column(String(200), primary_key=True)
     secret = Column(String(128), nullable=False)
@@ -102,6 +106,7 @@ class StaffSession(Base):
 
 class ApiToken(Base):
     """Token for the inbox's JSON API (an integration of one team)."""
+
     __tablename__ = "api_tokens"
     id = Column(Integer, primary_key=True)
     name = Column(String(80), nullable=False)
@@ -112,6 +117,7 @@ class ApiToken(Base):
 
 class AccessLogEntry(Base):
     """NEN 7513-style log: who did what with which handoff, when. No personal data of the family."""
+
     __tablename__ = "access_log"
     id = Column(Integer, primary_key=True)
     at = Column(DateTime, nullable=False, index=True)

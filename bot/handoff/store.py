@@ -1,6 +1,7 @@
 """Handoffs in the database: written in one transaction before the bot confirms anything
 (together with the webhook outbox row, so delivery can never be forgotten), status changes by
 the local team, and the referrer's status question."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,12 +72,27 @@ def create(url: str, data: NewHandoff, now: Optional[dt.datetime] = None) -> Tup
         reference = new_reference()
         while session.execute(select(Handoff.id).where(Handoff.reference == reference)).first():
             reference = new_reference()
-        session.add(Handoff(
-            id=handoff_id, reference=reference, municipality=data.municipality, team_name=data.team_name,
-            status="nieuw", referrer_role=data.referrer_role, route=data.route, urgency=data.urgency,
-            summary=data.summary, contact=data.contact, consent=data.consent, safety_flags=data.safety_flags,
-            waits_shown=data.waits_shown, conversation_id=data.conversation_id, created_at=now, updated_at=now,
-            status_check_failures=0))
+        session.add(
+            Handoff(
+                id=handoff_id,
+                reference=reference,
+                municipality=data.municipality,
+                team_name=data.team_name,
+                status="nieuw",
+                referrer_role=data.referrer_role,
+                route=data.route,
+                urgency=data.urgency,
+                summary=data.summary,
+                contact=data.contact,
+                consent=data.consent,
+                safety_flags=data.safety_flags,
+                waits_shown=data.waits_shown,
+                conversation_id=data.conversation_id,
+                created_at=now,
+                updated_at=now,
+                status_check_failures=0,
+            )
+        )
         session.flush()
         session.add(HandoffEvent(handoff_id=handoff_id, at=now, actor="assistent", kind="created", value="nieuw"))
         if data.webhook_url:
@@ -129,8 +145,9 @@ def status_for(url: str, reference: str, check: str, now: Optional[dt.datetime] 
     exist); after STATUS_CHECK_MAX_FAILURES wrong checks the reference is locked for an hour."""
     now = now or utcnow()
     with db.sessions(url)() as session, session.begin():
-        handoff = session.execute(select(Handoff).where(Handoff.reference == normalise_reference(reference))
-                                  .with_for_update()).scalar_one_or_none()
+        handoff = session.execute(
+            select(Handoff).where(Handoff.reference == normalise_reference(reference)).with_for_update()
+        ).scalar_one_or_none()
         if handoff is None:
             return StatusAnswer(found=False)
         if handoff.status_check_locked_until and handoff.status_check_locked_until > now:
@@ -142,5 +159,10 @@ def status_for(url: str, reference: str, check: str, now: Optional[dt.datetime] 
                 handoff.status_check_failures = 0
             return StatusAnswer(found=False)
         handoff.status_check_failures = 0
-        return StatusAnswer(found=True, status=handoff.status, team_name=handoff.team_name,
-                            created_at=handoff.created_at, updated_at=handoff.updated_at)
+        return StatusAnswer(
+            found=True,
+            status=handoff.status,
+            team_name=handoff.team_name,
+            created_at=handoff.created_at,
+            updated_at=handoff.updated_at,
+        )

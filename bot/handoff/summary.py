@@ -1,6 +1,7 @@
 """The summary the local team receives, built from the conversation's answers: sections as in
 texts/summary.yml, each a list of labelled lines, plus the same as plain text. The
 referrer sees exactly this before sending and can correct it."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
@@ -77,8 +78,9 @@ def _value(name: str, slots: Mapping[str, Any], extra: Mapping[str, Any]) -> Opt
     raise KeyError(name)
 
 
-def build(slots: Mapping[str, Any], route: Optional[str], waits_shown: Optional[List[Mapping[str, Any]]] = None
-          ) -> Dict[str, Any]:
+def build(
+    slots: Mapping[str, Any], route: Optional[str], waits_shown: Optional[List[Mapping[str, Any]]] = None
+) -> Dict[str, Any]:
     """``{"sections": [{"title", "lines": [{"label", "value"}]}], "text": ...}``."""
     cfg = config()
     extra = {"route": route, "waits_shown": waits_shown or []}

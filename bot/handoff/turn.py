@@ -15,6 +15,7 @@ Following one message through `handoff_turn`:
    (yes sends, no cancels, a correction asks that part again);
 5. the next step.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,13 +33,25 @@ HANDOFF_SLOTS = ["consent_answers", "contact_name", "contact_phone", "contact_em
 CONTACT_STEPS = ["contact_name", "contact_phone", "contact_email", "school_involved"]
 # What the referrer can change in the summary before sending. Age, municipality and role were
 # checked in the first summary; changing them would change the consent asked, so not here.
-CORRECTABLE = ["concern", "tried", "help_involved", "network", "goal", "youth_wish", "school_involved",
-               "contact_name", "contact_phone", "contact_email"]
+CORRECTABLE = [
+    "concern",
+    "tried",
+    "help_involved",
+    "network",
+    "goal",
+    "youth_wish",
+    "school_involved",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+]
 # Steps whose answer is free text (a stop must then be said plainly).
 FREE_TEXT_STEPS = set(intake.FREE_TEXT_SLOTS) | {"contact_name", "school_involved"}
 NO_PHONE = re.compile(r"^(geen|nee|niet|liever (niet|mail|e-?mail)|alleen (mail|e-?mail)|e-?mail|mail)\b")
-NOT_APPLICABLE = re.compile(r"^(nvt|n\.v\.t\.?|niet van toepassing)|\b(gaat|zit|komt) (nog )?(niet|nergens) "
-                            r"(naar|op) (school|de opvang|opvang)|\bgeen school\b|\bgaat nergens heen\b")
+NOT_APPLICABLE = re.compile(
+    r"^(nvt|n\.v\.t\.?|niet van toepassing)|\b(gaat|zit|komt) (nog )?(niet|nergens) "
+    r"(naar|op) (school|de opvang|opvang)|\bgeen school\b|\bgaat nergens heen\b"
+)
 MAX_SCHOOL_CHARS = 300
 # How the form ended (slot handoff_state): the rules and action_handoff_closing read it.
 ENDED = ("sent", "declined", "failed", "not_possible", "interrupted")
@@ -47,6 +60,7 @@ ENDED = ("sent", "declined", "failed", "not_possible", "interrupted")
 @dataclass
 class HandoffOutcome(Outcome):
     """A handoff turn's outcome; ``submit``: store the handoff now, then call `submitted`."""
+
     submit: bool = False
 
 
@@ -93,8 +107,9 @@ def _ask(outcome: Outcome, step: str, slots: Mapping[str, Any]) -> Outcome:
     """Asks ``step`` and keeps it open."""
     team_name, _ = regions.team_for(slots.get("municipality"))
     if step == "handoff_consent":
-        key = consent_rules.next_question(slots.get("referrer_role"), slots.get("child_age"),
-                                          list(slots.get("consent_answers") or []))
+        key = consent_rules.next_question(
+            slots.get("referrer_role"), slots.get("child_age"), list(slots.get("consent_answers") or [])
+        )
         outcome.say(f"consent_{key}", team_name=team_name)
     elif step == "handoff_check":
         outcome.say("handoff_check", team_name=team_name, summary=handoff_summary(slots)["text"])
@@ -161,8 +176,13 @@ def _start(outcome: HandoffOutcome, slots: Mapping[str, Any]) -> HandoffOutcome:
     if not eligible(slots):
         outcome.say("handoff_not_possible", contact=contact)
         return _end(outcome, "not_possible")
-    fresh = {"consent_answers": [], "contact_name": None, "contact_phone": None, "contact_email": None,
-             "school_involved": None}
+    fresh = {
+        "consent_answers": [],
+        "contact_name": None,
+        "contact_phone": None,
+        "contact_email": None,
+        "school_involved": None,
+    }
     if not consent_rules.questions(slots.get("referrer_role"), slots.get("child_age")):
         outcome.say("consent_child_under_12")  # a child under 12 cannot consent alone
         return _end(outcome, "not_possible")
@@ -171,8 +191,7 @@ def _start(outcome: HandoffOutcome, slots: Mapping[str, Any]) -> HandoffOutcome:
     return _ask(outcome, "handoff_consent", {**slots, **fresh})
 
 
-def _consent(outcome: HandoffOutcome, slots: Mapping[str, Any], answer: Optional[bool], contact: str
-             ) -> HandoffOutcome:
+def _consent(outcome: HandoffOutcome, slots: Mapping[str, Any], answer: Optional[bool], contact: str) -> HandoffOutcome:
     role, age = slots.get("referrer_role"), slots.get("child_age")
     answered = list(slots.get("consent_answers") or [])
     key = consent_rules.next_question(role, age, answered)
@@ -286,17 +305,29 @@ def new_handoff(slots: Mapping[str, Any], conversation_id: str) -> store.NewHand
     answered = list(slots.get("consent_answers") or [])
     safety_labels = summary.config()["safety_labels"]
     return store.NewHandoff(
-        municipality=slots["municipality"], team_name=team["name"], referrer_role=role, route=route,
-        urgency=summary.urgency(slots, route), summary=handoff_summary(slots),
-        contact={"name": slots.get("contact_name"),
-                 "phone": None if slots.get("contact_phone") in (None, "geen") else slots["contact_phone"],
-                 "email": None if slots.get("contact_email") in (None, "geen") else slots["contact_email"]},
-        consent={"band": consent_rules.band(slots.get("child_age")), "given_by": consent_rules.given_by(answered),
-                 "asked_as": role, "questions": answered,
-                 "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+        municipality=slots["municipality"],
+        team_name=team["name"],
+        referrer_role=role,
+        route=route,
+        urgency=summary.urgency(slots, route),
+        summary=handoff_summary(slots),
+        contact={
+            "name": slots.get("contact_name"),
+            "phone": None if slots.get("contact_phone") in (None, "geen") else slots["contact_phone"],
+            "email": None if slots.get("contact_email") in (None, "geen") else slots["contact_email"],
+        },
+        consent={
+            "band": consent_rules.band(slots.get("child_age")),
+            "given_by": consent_rules.given_by(answered),
+            "asked_as": role,
+            "questions": answered,
+            "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        },
         safety_flags=[safety_labels.get(c, c) for c in slots.get("safety_categories") or []],
         waits_shown=list(slots.get("waits_shown") or []),
-        conversation_id=conversation_id, webhook_url=team.get("handoff_webhook_url"))
+        conversation_id=conversation_id,
+        webhook_url=team.get("handoff_webhook_url"),
+    )
 
 
 def submitted(slots: Mapping[str, Any], reference: Optional[str], summary_text: str = "") -> HandoffOutcome:
@@ -311,8 +342,14 @@ def submitted(slots: Mapping[str, Any], reference: Optional[str], summary_text: 
     role = slots.get("referrer_role") or "unknown"
     team = local_team(slots) or {}
     meanwhile = texts.render("handoff_meanwhile", role)["text"]
-    outcome.say("handoff_sent", team_name=team_name, reference=reference, days=team.get("response_days") or 5,
-                meanwhile=meanwhile, contact_name=slots.get("contact_name") or "u")
+    outcome.say(
+        "handoff_sent",
+        team_name=team_name,
+        reference=reference,
+        days=team.get("response_days") or 5,
+        meanwhile=meanwhile,
+        contact_name=slots.get("contact_name") or "u",
+    )
     if role in ("gp", "school"):
         outcome.say("handoff_file_copy", reference=reference, summary=summary_text)
     outcome.records.append(Record("handoff", route=slots.get("route"), role=role))

@@ -5,6 +5,7 @@ components reuse it instead of encoding again. When the encoder is unavailable a
 message gets a zero vector and `encoder_failed`, and the rest of the pipeline (the safety screen
 included) carries on; training and server start-up stop instead, with a message saying what to do.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -36,8 +37,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         pass
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SentenceEncoderFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceEncoderFeaturizer":
         # Fail at training and server start, not on the first user's message.
         get_encoder().check()
         return cls(execution_context.node_name, config)
@@ -45,7 +51,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         messages = [message for message in training_data.training_examples if message.get(TEXT)]
         vectors = get_encoder().encode_many(message.get(TEXT) for message in messages)
-        for message, vector in zip(messages, vectors):
+        for message, vector in zip(messages, vectors, strict=False):
             self._add(message, vector)
         return training_data
 

@@ -9,6 +9,7 @@ certain the message becomes intent `signal_danger` with `safety_level: route` an
 now. A `signal_danger` guess the screen does not support becomes `nlu_fallback`.
 If the encoder is away the matcher and classifier still screen, and the outage is logged.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,13 @@ class SafetyScreen(GraphComponent):
         self.config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyScreen":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyScreen":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -68,8 +74,9 @@ class SafetyScreen(GraphComponent):
         danger = self.config["intent"]
         matched, cleared = analyse_text(text)
         ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
-        top = next((item for item in ranking if item.get("name") != self.config["fallback_intent"]),
-                   message.get(INTENT) or {})
+        top = next(
+            (item for item in ranking if item.get("name") != self.config["fallback_intent"]), message.get(INTENT) or {}
+        )
         # The fallback classifier may have put `nlu_fallback` first: the ranking below it counts.
         classifier = float(top.get("confidence", 0.0)) if top.get("name") == danger else 0.0
         semantic = message.get("semantic") or {}
@@ -78,18 +85,30 @@ class SafetyScreen(GraphComponent):
             logger.warning("safety_screen.semantic_unavailable")
         verdict = grade(matched, cleared, classifier, semantic, self.config)
         # Which part fired, for the reports and for debugging (no text is copied here).
-        message.set("safety_screen", {"matcher": matched, "matcher_cleared": cleared,
-                                      "classifier_top": top.get("name"),
-                                      "classifier_confidence": round(float(top.get("confidence", 0.0)), 4),
-                                      "semantic_danger": semantic.get("danger"),
-                                      "level": verdict.level}, add_to_output=True)
+        message.set(
+            "safety_screen",
+            {
+                "matcher": matched,
+                "matcher_cleared": cleared,
+                "classifier_top": top.get("name"),
+                "classifier_confidence": round(float(top.get("confidence", 0.0)), 4),
+                "semantic_danger": semantic.get("danger"),
+                "level": verdict.level,
+            },
+            add_to_output=True,
+        )
         if verdict.level:
             message.set(INTENT, {"name": danger, "confidence": 1.0}, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [{"name": danger, "confidence": 1.0}]
-                        + [item for item in ranking if item.get("name") != danger], add_to_output=True)
+            message.set(
+                INTENT_RANKING_KEY,
+                [{"name": danger, "confidence": 1.0}] + [item for item in ranking if item.get("name") != danger],
+                add_to_output=True,
+            )
             entities = [entity for entity in message.get(ENTITIES, []) if entity.get("entity") != SAFETY_ENTITY]
-            entities += [{"entity": SAFETY_ENTITY, "value": category, "start": 0, "end": 0,
-                          "extractor": self.__class__.__name__} for category in verdict.categories]
+            entities += [
+                {"entity": SAFETY_ENTITY, "value": category, "start": 0, "end": 0, "extractor": self.__class__.__name__}
+                for category in verdict.categories
+            ]
             message.set(ENTITIES, entities, add_to_output=True)
             message.set(LEVEL_KEY, verdict.level, add_to_output=True)
         elif (message.get(INTENT) or {}).get("name") == danger:

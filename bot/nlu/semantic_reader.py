@@ -9,6 +9,7 @@
 
 The readings go into the parse data under `semantic` (numbers and labels only, never text).
 """
+
 from __future__ import annotations
 
 import glob
@@ -40,8 +41,9 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def _char_vectorizer():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True,
-                           dtype=np.float32)
+    return TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, lowercase=True, dtype=np.float32
+    )
 
 
 def _logistic(features: Any, labels: List[str], strength: float) -> Dict[str, Any]:
@@ -49,8 +51,11 @@ def _logistic(features: Any, labels: List[str], strength: float) -> Dict[str, An
 
     model = LogisticRegression(C=strength, max_iter=2000, class_weight="balanced", random_state=2024)
     model.fit(features, labels)
-    return {"classes": [str(label) for label in model.classes_], "coef": np.asarray(model.coef_, dtype=np.float32),
-            "intercept": model.intercept_.astype(np.float32)}
+    return {
+        "classes": [str(label) for label in model.classes_],
+        "coef": np.asarray(model.coef_, dtype=np.float32),
+        "intercept": model.intercept_.astype(np.float32),
+    }
 
 
 def _probabilities(model: Dict[str, Any], features: Any) -> Dict[str, float]:
@@ -61,7 +66,7 @@ def _probabilities(model: Dict[str, Any], features: Any) -> Dict[str, float]:
         return {model["classes"][0]: float(1 - second), model["classes"][1]: float(second)}
     scores = np.exp(scores - scores.max())
     scores /= scores.sum()
-    return {label: float(value) for label, value in zip(model["classes"], scores)}
+    return {label: float(value) for label, value in zip(model["classes"], scores, strict=False)}
 
 
 def _read_sets(patterns: List[str]) -> Tuple[List[str], List[str], List[str]]:
@@ -94,8 +99,14 @@ class SemanticReader(GraphComponent):
             "answer_strength": 16.0,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 models: Optional[Dict[str, Dict[str, Any]]] = None, vectorizer: Any = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        models: Optional[Dict[str, Dict[str, Any]]] = None,
+        vectorizer: Any = None,
+    ) -> None:
         self.config = config
         self._storage = model_storage
         self._resource = resource
@@ -103,8 +114,13 @@ class SemanticReader(GraphComponent):
         self.vectorizer = vectorizer
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SemanticReader":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SemanticReader":
         return cls(config, model_storage, resource)
 
     # --- training ----------------------------------------------------------------------------
@@ -117,7 +133,7 @@ class SemanticReader(GraphComponent):
         missing = [i for i, v in enumerate(nlu_vectors) if v is None]
         if missing:
             encoded = encoder.encode_many([examples[i].get(TEXT) for i in missing])
-            for i, vector in zip(missing, encoded):
+            for i, vector in zip(missing, encoded, strict=False):
                 nlu_vectors[i] = vector
         nlu_labels = ["danger" if m.get(INTENT) == danger else "safe" for m in examples]
 
@@ -137,8 +153,9 @@ class SemanticReader(GraphComponent):
         for question, values in answers.items():
             texts = [text for value, items in values.items() for text in items]
             value_labels = [str(value) for value, items in values.items() for _ in items]
-            self.models[f"answer:{question}"] = _logistic(encoder.encode_many(texts), value_labels,
-                                                         self.config["answer_strength"])
+            self.models[f"answer:{question}"] = _logistic(
+                encoder.encode_many(texts), value_labels, self.config["answer_strength"]
+            )
         self._persist()
         return self._resource
 
@@ -157,8 +174,14 @@ class SemanticReader(GraphComponent):
             (directory / "models.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SemanticReader":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SemanticReader":
         models: Dict[str, Dict[str, Any]] = {}
         vectorizer = None
         try:
@@ -166,8 +189,11 @@ class SemanticReader(GraphComponent):
                 meta = yaml.safe_load((directory / "models.yml").read_text(encoding="utf-8"))
                 arrays = np.load(directory / "models.npz")
                 for name, info in meta.items():
-                    models[name] = {"classes": info["classes"], "coef": arrays[f"{info['key']}__coef"],
-                                    "intercept": arrays[f"{info['key']}__intercept"]}
+                    models[name] = {
+                        "classes": info["classes"],
+                        "coef": arrays[f"{info['key']}__coef"],
+                        "intercept": arrays[f"{info['key']}__intercept"],
+                    }
                 chars = directory / "chars.pkl"
                 if chars.exists():
                     with open(chars, "rb") as handle:

@@ -1,5 +1,6 @@
 """The bot's client for the waiting-times service: short timeouts, one retry, a short cache.
 Returns None when the service is down or slow, so the conversation can go on without it."""
+
 from __future__ import annotations
 
 import time
@@ -10,10 +11,15 @@ import requests
 from bot.settings import WAITS_URL
 
 
-
 class WaitingTimesClient:
-    def __init__(self, base_url: str = WAITS_URL, connect_timeout: float = 1.0, read_timeout: float = 2.0,
-                 retries: int = 1, cache_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        base_url: str = WAITS_URL,
+        connect_timeout: float = 1.0,
+        read_timeout: float = 2.0,
+        retries: int = 1,
+        cache_seconds: float = 60.0,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
         self.retries = retries
@@ -28,8 +34,11 @@ class WaitingTimesClient:
             return cached[1]
         for _ in range(1 + self.retries):
             try:
-                response = self._session.get(f"{self.base_url}/v1/waits", timeout=self.timeout,
-                                             params={"municipality": municipality, "kind": kind})
+                response = self._session.get(
+                    f"{self.base_url}/v1/waits",
+                    timeout=self.timeout,
+                    params={"municipality": municipality, "kind": kind},
+                )
             except requests.RequestException:
                 continue
             if response.status_code == 200:

@@ -1,13 +1,22 @@
 """Providers, the municipalities they serve, and their reported waits (history kept: a new report
 never overwrites an old one; the newest report per provider and kind of help is current)."""
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String
 
 from bot.db import Base
 
-KINDS = ("jeugd_ggz_basis", "jeugd_ggz_specialistisch", "ambulante_jeugdhulp", "dagbehandeling_kdc",
-         "pleegzorg", "gezinshuis", "verblijf", "crisis")
+KINDS = (
+    "jeugd_ggz_basis",
+    "jeugd_ggz_specialistisch",
+    "ambulante_jeugdhulp",
+    "dagbehandeling_kdc",
+    "pleegzorg",
+    "gezinshuis",
+    "verblijf",
+    "crisis",
+)
 
 
 class Provider(Base):
@@ -34,9 +43,9 @@ class WaitReport(Base):
     id = Column(Integer, primary_key=True)
     provider_id = Column(String(60), ForeignKey("providers.id", ondelete="CASCADE"), nullable=False, index=True)
     kind = Column(String(40), nullable=False)
-    aanmeld_weeks = Column(Integer, nullable=False)   # registration -> intake
-    behandel_weeks = Column(Integer)                   # intake -> treatment, when known
+    aanmeld_weeks = Column(Integer, nullable=False)  # registration -> intake
+    behandel_weeks = Column(Integer)  # intake -> treatment, when known
     intake_stop = Column(Boolean, nullable=False, default=False)
-    peildatum = Column(Date, nullable=False)           # the date the figure is about
+    peildatum = Column(Date, nullable=False)  # the date the figure is about
     source = Column(String(200), nullable=False)
     recorded_at = Column(DateTime, nullable=False)

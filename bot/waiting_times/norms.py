@@ -1,5 +1,6 @@
 """Norms for waiting: the GGZ treeknorm (4 weeks to intake, 10 weeks intake to treatment) and
 "schadelijk wachten", more than 3 months (HL-2023 §4.1)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping

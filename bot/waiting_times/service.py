@@ -7,6 +7,7 @@
 Errors are in the project's one API error format (bot/web/errors.py), naming the field at fault:
 {"error": {"status": 422, "message": ..., "field": ..., "details": [{"field": ..., "message": ...}]}}.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ async def read_waits(request: web.Request) -> web.Response:
         raise ApiError.for_fields(400, errors)
     url = request.app["database_url"]
     waits = norms.with_flags(store.current_waits(url, municipality, kind, stale_after_days=STALE_AFTER_DAYS))
-    return web.json_response({"municipality": municipality, "kind": kind, "stale_after_days": STALE_AFTER_DAYS,
-                              "results": waits})
+    return web.json_response(
+        {"municipality": municipality, "kind": kind, "stale_after_days": STALE_AFTER_DAYS, "results": waits}
+    )
 
 
 async def report_waits(request: web.Request) -> web.Response:
@@ -68,42 +70,86 @@ async def report_waits(request: web.Request) -> web.Response:
 
 
 def openapi() -> Dict[str, Any]:
-    error = {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["status", "message", "field", "details"], "properties": {
-            "status": {"type": "integer"}, "message": {"type": "string"}, "field": {"type": "string", "nullable": True},
-            "details": {"type": "array", "items": {"type": "object", "properties": {
-                "row": {"type": "integer"}, "field": {"type": "string"}, "message": {"type": "string"}}}}}}}}
+    error = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "message", "field", "details"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    "field": {"type": "string", "nullable": True},
+                    "details": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "row": {"type": "integer"},
+                                "field": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            }
+        },
+    }
     refused = {"application/json": {"schema": error}}
-    report = {"type": "object", "required": ["kind", "aanmeld_weeks", "peildatum", "source"], "properties": {
-        "kind": {"type": "string", "enum": list(KINDS)},
-        "aanmeld_weeks": {"type": "integer", "minimum": 0, "maximum": store.MAX_WEEKS},
-        "behandel_weeks": {"type": ["integer", "null"], "minimum": 0, "maximum": store.MAX_WEEKS},
-        "intake_stop": {"type": "boolean"},
-        "peildatum": {"type": "string", "format": "date"},
-        "source": {"type": "string", "maxLength": 200}}}
+    report = {
+        "type": "object",
+        "required": ["kind", "aanmeld_weeks", "peildatum", "source"],
+        "properties": {
+            "kind": {"type": "string", "enum": list(KINDS)},
+            "aanmeld_weeks": {"type": "integer", "minimum": 0, "maximum": store.MAX_WEEKS},
+            "behandel_weeks": {"type": ["integer", "null"], "minimum": 0, "maximum": store.MAX_WEEKS},
+            "intake_stop": {"type": "boolean"},
+            "peildatum": {"type": "string", "format": "date"},
+            "source": {"type": "string", "maxLength": 200},
+        },
+    }
     return {
         "openapi": "3.0.3",
         "info": {"title": "Wegwijzer Jeugdhulp waiting-times service", "version": "1.0.0"},
         "paths": {
             "/health": {"get": {"responses": {"200": {"description": "running"}}}},
-            "/v1/waits": {"get": {
-                "summary": "Current waits for a kind of help in a municipality, shortest expected wait first",
-                "parameters": [
-                    {"name": "municipality", "in": "query", "required": True, "schema": {"type": "string"}},
-                    {"name": "kind", "in": "query", "required": True, "schema": {"type": "string", "enum": list(KINDS)}}],
-                "responses": {"200": {"description": "results with peildatum, staleness and norm flags"},
-                              "400": {"description": "a parameter is missing or wrong", "content": refused}}}},
-            "/v1/providers/{provider_id}/waits": {"post": {
-                "summary": "A provider reports its current wait for one kind of help (history is kept)",
-                "security": [{"apiKey": []}],
-                "parameters": [{"name": "provider_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": report}}},
-                "responses": {"201": {"description": "stored"},
-                              "400": {"description": "the body is not a JSON object", "content": refused},
-                              "401": {"description": "no or unknown API key", "content": refused},
-                              "403": {"description": "the key belongs to another provider", "content": refused},
-                              "413": {"description": "the body is too big", "content": refused},
-                              "422": {"description": "a field is wrong", "content": refused}}}},
+            "/v1/waits": {
+                "get": {
+                    "summary": "Current waits for a kind of help in a municipality, shortest expected wait first",
+                    "parameters": [
+                        {"name": "municipality", "in": "query", "required": True, "schema": {"type": "string"}},
+                        {
+                            "name": "kind",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "enum": list(KINDS)},
+                        },
+                    ],
+                    "responses": {
+                        "200": {"description": "results with peildatum, staleness and norm flags"},
+                        "400": {"description": "a parameter is missing or wrong", "content": refused},
+                    },
+                }
+            },
+            "/v1/providers/{provider_id}/waits": {
+                "post": {
+                    "summary": "A provider reports its current wait for one kind of help (history is kept)",
+                    "security": [{"apiKey": []}],
+                    "parameters": [
+                        {"name": "provider_id", "in": "path", "required": True, "schema": {"type": "string"}}
+                    ],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": report}}},
+                    "responses": {
+                        "201": {"description": "stored"},
+                        "400": {"description": "the body is not a JSON object", "content": refused},
+                        "401": {"description": "no or unknown API key", "content": refused},
+                        "403": {"description": "the key belongs to another provider", "content": refused},
+                        "413": {"description": "the body is too big", "content": refused},
+                        "422": {"description": "a field is wrong", "content": refused},
+                    },
+                }
+            },
         },
         "components": {"securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}},
     }
@@ -116,7 +162,12 @@ async def openapi_json(request: web.Request) -> web.Response:
 def make_app(database_url: str = DATABASE_URL) -> web.Application:
     app = web.Application(middlewares=[json_errors], client_max_size=MAX_BODY_BYTES)
     app["database_url"] = database_url
-    app.add_routes([web.get("/health", health), web.get("/v1/waits", read_waits),
-                    web.post("/v1/providers/{provider_id}/waits", report_waits),
-                    web.get("/openapi.json", openapi_json)])
+    app.add_routes(
+        [
+            web.get("/health", health),
+            web.get("/v1/waits", read_waits),
+            web.post("/v1/providers/{provider_id}/waits", report_waits),
+            web.get("/openapi.json", openapi_json),
+        ]
+    )
     return app

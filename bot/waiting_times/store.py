@@ -1,5 +1,6 @@
 """Reading and writing waiting times: validation with row- and field-level errors, the
 all-or-nothing CSV import, API keys, the current waits for a municipality, the demo seed."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,11 @@ class FieldError:
     row: Optional[int] = None  # 1-based data row of a CSV file (header not counted)
 
     def as_dict(self) -> Dict[str, Any]:
-        return {key: value for key, value in {"row": self.row, "field": self.field, "message": self.message}.items()
-                if value is not None}
+        return {
+            key: value
+            for key, value in {"row": self.row, "field": self.field, "message": self.message}.items()
+            if value is not None
+        }
 
 
 class InvalidReport(ValueError):
@@ -82,8 +86,14 @@ def validate_report(data: Mapping[str, Any], today: Optional[dt.date] = None) ->
         errors.append(FieldError("source", "verplicht, hoogstens 200 tekens"))
     if errors:
         raise InvalidReport(errors)
-    return {"kind": kind, "aanmeld_weeks": aanmeld, "behandel_weeks": behandel, "intake_stop": intake_stop,
-            "peildatum": peildatum, "source": source}
+    return {
+        "kind": kind,
+        "aanmeld_weeks": aanmeld,
+        "behandel_weeks": behandel,
+        "intake_stop": intake_stop,
+        "peildatum": peildatum,
+        "source": source,
+    }
 
 
 def add_report(url: str, provider_id: str, report: Mapping[str, Any]) -> int:
@@ -145,14 +155,19 @@ def provider_for_key(url: str, key: Optional[str]) -> Optional[str]:
         return session.execute(select(Provider.id).where(Provider.api_key_hash == _hash(key))).scalar()
 
 
-def current_waits(url: str, municipality: str, kind: str, today: Optional[dt.date] = None,
-                  stale_after_days: int = 90) -> List[Dict[str, Any]]:
+def current_waits(
+    url: str, municipality: str, kind: str, today: Optional[dt.date] = None, stale_after_days: int = 90
+) -> List[Dict[str, Any]]:
     """The newest report of each provider serving ``municipality`` for ``kind``, shortest
     expected wait first (providers with an intake stop last)."""
     today = today or dt.date.today()
     with db.sessions(url)() as session:
-        newest = (select(func.max(WaitReport.id)).where(WaitReport.kind == kind)
-                  .group_by(WaitReport.provider_id).scalar_subquery())
+        newest = (
+            select(func.max(WaitReport.id))
+            .where(WaitReport.kind == kind)
+            .group_by(WaitReport.provider_id)
+            .scalar_subquery()
+        )
         rows = session.execute(
             select(WaitReport, Provider)
             .join(Provider, Provider.id == WaitReport.provider_id)
@@ -162,13 +177,23 @@ def current_waits(url: str, municipality: str, kind: str, today: Optional[dt.dat
     results = []
     for report, provider in rows:
         age = (today - report.peildatum).days
-        results.append({
-            "provider_id": provider.id, "provider": provider.name, "website": provider.website,
-            "kind": report.kind, "aanmeld_weeks": report.aanmeld_weeks, "behandel_weeks": report.behandel_weeks,
-            "expected_weeks": report.aanmeld_weeks + (report.behandel_weeks or 0),
-            "intake_stop": report.intake_stop, "peildatum": report.peildatum.isoformat(), "source": report.source,
-            "age_days": age, "stale": age > stale_after_days, "example_data": provider.example_data,
-        })
+        results.append(
+            {
+                "provider_id": provider.id,
+                "provider": provider.name,
+                "website": provider.website,
+                "kind": report.kind,
+                "aanmeld_weeks": report.aanmeld_weeks,
+                "behandel_weeks": report.behandel_weeks,
+                "expected_weeks": report.aanmeld_weeks + (report.behandel_weeks or 0),
+                "intake_stop": report.intake_stop,
+                "peildatum": report.peildatum.isoformat(),
+                "source": report.source,
+                "age_days": age,
+                "stale": age > stale_after_days,
+                "example_data": provider.example_data,
+            }
+        )
     return sorted(results, key=lambda item: (item["intake_stop"], item["expected_weeks"], item["provider"]))
 
 
@@ -180,13 +205,20 @@ def seed_demo(url: str) -> int:
         data = knowledge.load_file("providers")
         now = dt.datetime.utcnow()
         for item in data["providers"]:
-            session.add(Provider(id=item["id"], name=item["name"], website=item.get("website"),
-                                 example_data=bool(data.get("example_data"))))
+            session.add(
+                Provider(
+                    id=item["id"],
+                    name=item["name"],
+                    website=item.get("website"),
+                    example_data=bool(data.get("example_data")),
+                )
+            )
             session.flush()
             session.add_all(ProviderArea(provider_id=item["id"], municipality=name) for name in item["municipalities"])
             for wait in item["waits"]:
-                session.add(WaitReport(provider_id=item["id"], recorded_at=now,
-                                       **validate_report(wait, today=dt.date.max)))
+                session.add(
+                    WaitReport(provider_id=item["id"], recorded_at=now, **validate_report(wait, today=dt.date.max))
+                )
         return len(data["providers"])
 
 

@@ -22,6 +22,7 @@ the API error format is in bot/web/errors.py. To add an audience, write a module
 ``add_routes(app)`` (routes under its own path prefix, and how errors under that prefix are
 answered: ``common.answer_errors`` or ``common.json_api``) and add it to ``AUDIENCES``.
 """
+
 from __future__ import annotations
 
 from aiohttp import web
@@ -45,6 +46,7 @@ def create_app(database_url: str, deliver: bool = False, deliver_interval: float
     for audience in AUDIENCES:
         audience.add_routes(app)
     if deliver:
+
         async def start_worker(app: web.Application) -> None:
             app["delivery_stop"] = delivery.start_in_background(database_url, deliver_interval)
 

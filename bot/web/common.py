@@ -1,5 +1,6 @@
 """What every audience of the web process shares: templates and ``render``, the body limit, the
 security headers on every answer, and how an error is answered (an HTML page or the API format)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -42,8 +43,9 @@ def _when(value: Any) -> str:
     return value.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
-TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                               undefined=jinja2.StrictUndefined)
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+)
 TEMPLATES.filters["when"] = _when
 TEMPLATES.globals["status_labels"] = STATUS_LABELS
 TEMPLATES.globals["statuses"] = STATUSES
@@ -52,17 +54,26 @@ TEMPLATES.globals["statuses"] = STATUSES
 def _labels() -> Dict[str, Dict[str, str]]:
     """Dutch words for the codes in a handoff (the same texts the referrer saw)."""
     handoff = texts.summary()  # text: texts/summary.yml
-    return {"route": handoff["route_labels"], "urgency": handoff["urgency_labels"], "band": BAND_LABELS,
-            "people": handoff["consent_people"], "kind": knowledge.load("intake")["kind_labels"],
-            "role": {role: value["label"] for role, value in knowledge.load("roles")["roles"].items()}}
+    return {
+        "route": handoff["route_labels"],
+        "urgency": handoff["urgency_labels"],
+        "band": BAND_LABELS,
+        "people": handoff["consent_people"],
+        "kind": knowledge.load("intake")["kind_labels"],
+        "role": {role: value["label"] for role, value in knowledge.load("roles")["roles"].items()},
+    }
 
 
 TEMPLATES.globals["labels"] = _labels()
 
 
 def render(name: str, http_status: int = 200, **values: Any) -> web.Response:
-    return web.Response(text=TEMPLATES.get_template(name).render(**values), status=http_status,
-                        content_type="text/html", charset="utf-8")
+    return web.Response(
+        text=TEMPLATES.get_template(name).render(**values),
+        status=http_status,
+        content_type="text/html",
+        charset="utf-8",
+    )
 
 
 def protect(headers: MutableMapping[str, str], path: str) -> None:
@@ -78,8 +89,11 @@ def protect(headers: MutableMapping[str, str], path: str) -> None:
 def error_page(error: web.HTTPException) -> web.Response:
     """A 4xx as a page in Dutch (with a way back to the inbox), not aiohttp's plain text."""
     own_text = error.content_type == "text/plain" and error.text and not error.text.startswith(f"{error.status}:")
-    message = error.text if own_text else {403: "Dit mag niet.", 404: "Deze pagina bestaat niet."}.get(
-        error.status, "Dit lukt niet.")
+    message = (
+        error.text
+        if own_text
+        else {403: "Dit mag niet.", 404: "Deze pagina bestaat niet."}.get(error.status, "Dit lukt niet.")
+    )
     return render("error.html", http_status=error.status, member=None, csrf="", notice=None, message=message)
 
 
@@ -95,15 +109,17 @@ def json_api(app: web.Application, prefix: str) -> None:
 
 
 @web.middleware
-async def security(request: web.Request,
-                   handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def security(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     try:
         response = await handler(request)
     except ApiError as error:
         response = error.response()
     except web.HTTPException as error:
-        answer = next((answer for prefix, answer in request.app.get(ERROR_ANSWERS, [])
-                       if request.path.startswith(prefix)), None)
+        answer = next(
+            (answer for prefix, answer in request.app.get(ERROR_ANSWERS, []) if request.path.startswith(prefix)), None
+        )
         if error.status < 400 or answer is None:
             protect(error.headers, request.path)
             raise

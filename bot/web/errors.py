@@ -17,6 +17,7 @@ Every 4xx and 5xx answer of an API is JSON of this shape, built by ``error_respo
 
 A handler raises ``ApiError``; ``json_errors`` (or the web process's middleware) answers it.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,25 +25,34 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
-HTTP_MESSAGES = {400: "Dit verzoek klopt niet.", 401: "Je bent niet aangemeld.", 403: "Dit mag niet.",
-                 404: "Dit adres bestaat niet.", 405: "Deze methode kan niet op dit adres.",
-                 413: "Het verzoek is te groot.", 415: "Dit soort inhoud kan niet op dit adres."}
+HTTP_MESSAGES = {
+    400: "Dit verzoek klopt niet.",
+    401: "Je bent niet aangemeld.",
+    403: "Dit mag niet.",
+    404: "Dit adres bestaat niet.",
+    405: "Deze methode kan niet op dit adres.",
+    413: "Het verzoek is te groot.",
+    415: "Dit soort inhoud kan niet op dit adres.",
+}
 
 
-def error_response(status: int, message: str, field: Optional[str] = None,
-                   details: Optional[List[Dict[str, Any]]] = None) -> web.Response:
+def error_response(
+    status: int, message: str, field: Optional[str] = None, details: Optional[List[Dict[str, Any]]] = None
+) -> web.Response:
     """The error answer described in this module's docstring."""
     if details is None:
         details = [{"field": field, "message": message}] if field else []
-    return web.json_response({"error": {"status": status, "message": message, "field": field, "details": details}},
-                             status=status)
+    return web.json_response(
+        {"error": {"status": status, "message": message, "field": field, "details": details}}, status=status
+    )
 
 
 class ApiError(Exception):
     """A request an API refuses; ``field`` names what is wrong (see the module docstring)."""
 
-    def __init__(self, status: int, message: str, field: Optional[str] = None,
-                 details: Optional[List[Dict[str, Any]]] = None) -> None:
+    def __init__(
+        self, status: int, message: str, field: Optional[str] = None, details: Optional[List[Dict[str, Any]]] = None
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.field, self.details = status, message, field, details
 
@@ -58,8 +68,9 @@ class ApiError(Exception):
 
 def from_http_exception(error: web.HTTPException) -> web.Response:
     """aiohttp's own refusals (unknown address, wrong method, body too big) in the same format."""
-    return error_response(error.status, HTTP_MESSAGES.get(error.status, "Dit lukt niet."),
-                          "body" if error.status == 413 else None)
+    return error_response(
+        error.status, HTTP_MESSAGES.get(error.status, "Dit lukt niet."), "body" if error.status == 413 else None
+    )
 
 
 async def read_json_object(request: web.Request) -> Dict[str, Any]:
@@ -76,8 +87,9 @@ async def read_json_object(request: web.Request) -> Dict[str, Any]:
 
 
 @web.middleware
-async def json_errors(request: web.Request,
-                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+async def json_errors(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
     """For an application that is only an API: every refusal in the one format."""
     try:
         return await handler(request)

@@ -1,6 +1,7 @@
 """The team inbox for a local team's staff: logging in, the team's handoffs, claiming, status,
 notes and the team's access log. A session cookie says who is logged in; every POST carries the
 session's CSRF token; every page escapes what it shows (a handoff holds what strangers typed)."""
+
 from __future__ import annotations
 
 import secrets
@@ -16,10 +17,16 @@ from bot.web.common import HERE, answer_errors, error_page, render
 
 SESSION_COOKIE = "wegwijzer_inbox"
 LOGIN_COOKIE = "wegwijzer_login"
-NOTICES = {"opgepakt": "Je hebt deze aanmelding opgepakt.", "status": "De status is opgeslagen.",
-           "notitie": "De notitie is opgeslagen.", "uitgelogd": "Je bent uitgelogd."}
-LOGIN_FAILED = ("Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord. "
-                "Na 5 foute pogingen kun je 15 minuten niet inloggen.")
+NOTICES = {
+    "opgepakt": "Je hebt deze aanmelding opgepakt.",
+    "status": "De status is opgeslagen.",
+    "notitie": "De notitie is opgeslagen.",
+    "uitgelogd": "Je bent uitgelogd.",
+}
+LOGIN_FAILED = (
+    "Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord. "
+    "Na 5 foute pogingen kun je 15 minuten niet inloggen."
+)
 
 
 def secure_cookies() -> bool:
@@ -42,10 +49,12 @@ async def _checked_form(request: web.Request, csrf: str) -> Dict[str, str]:
 
 async def login_page(request: web.Request) -> web.Response:
     token = secrets.token_urlsafe(32)
-    response = render("login.html", csrf=token, error=None, notice=NOTICES.get(request.query.get("melding", "")),
-                      username="")
-    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Strict", path="/inbox",
-                        secure=secure_cookies(), max_age=3600)
+    response = render(
+        "login.html", csrf=token, error=None, notice=NOTICES.get(request.query.get("melding", "")), username=""
+    )
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="Strict", path="/inbox", secure=secure_cookies(), max_age=3600
+    )
     return response
 
 
@@ -54,15 +63,29 @@ async def login(request: web.Request) -> web.Response:
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     if not auth.same_token(form.get("csrf", ""), cookie):
         raise web.HTTPForbidden(text="Deze inlogpagina is verlopen. Laad de pagina opnieuw.")
-    result = auth.login(request.app["database_url"], str(form.get("username", "")).strip(),
-                        str(form.get("password", "")))
+    result = auth.login(
+        request.app["database_url"], str(form.get("username", "")).strip(), str(form.get("password", ""))
+    )
     if result.member is None:
         # One message for an unknown name, a wrong password and a locked account: no hint which names exist.
-        return render("login.html", http_status=401, csrf=cookie, error=LOGIN_FAILED, notice=None,
-                      username=str(form.get("username", "")))
+        return render(
+            "login.html",
+            http_status=401,
+            csrf=cookie,
+            error=LOGIN_FAILED,
+            notice=None,
+            username=str(form.get("username", "")),
+        )
     response = web.HTTPSeeOther("/inbox/")
-    response.set_cookie(SESSION_COOKIE, result.token, httponly=True, samesite="Strict", path="/inbox",
-                        secure=secure_cookies(), max_age=auth.SESSION_HOURS * 3600)
+    response.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="Strict",
+        path="/inbox",
+        secure=secure_cookies(),
+        max_age=auth.SESSION_HOURS * 3600,
+    )
     response.del_cookie(LOGIN_COOKIE, path="/inbox")
     return response
 
@@ -88,12 +111,23 @@ async def list_page(request: web.Request) -> web.Response:
         if municipality not in allowed:
             municipality = None
         handoffs = inbox.visible(session, member.team_name, status, municipality, reference)
-        filters = ", ".join(f"{k}={v}" for k, v in (("status", status), ("gemeente", municipality),
-                                                    ("referentie", _loggable(reference))) if v)
+        filters = ", ".join(
+            f"{k}={v}"
+            for k, v in (("status", status), ("gemeente", municipality), ("referentie", _loggable(reference)))
+            if v
+        )
         inbox.log(session, member.username, member.team_name, "lijst bekeken", detail=filters or None)
-        return render("list.html", member=member, csrf=csrf, handoffs=handoffs, municipalities=allowed,
-                      status=status, municipality=municipality, reference=reference or "",
-                      notice=NOTICES.get(request.query.get("melding", "")))
+        return render(
+            "list.html",
+            member=member,
+            csrf=csrf,
+            handoffs=handoffs,
+            municipalities=allowed,
+            status=status,
+            municipality=municipality,
+            reference=reference or "",
+            notice=NOTICES.get(request.query.get("melding", "")),
+        )
 
 
 def _loggable(reference: Optional[str]) -> Optional[str]:
@@ -104,11 +138,27 @@ def _loggable(reference: Optional[str]) -> Optional[str]:
     return normalised if store.find_reference(normalised) == normalised else "(geen geldig nummer)"
 
 
-def _detail(request: web.Request, session, member, csrf, handoff, http_status: int = 200,
-            error: Optional[str] = None, note: str = "") -> web.Response:
-    return render("detail.html", http_status=http_status, member=member, csrf=csrf, handoff=handoff,
-                  history=inbox.events(session, handoff), error=error, note=note,
-                  notice=NOTICES.get(request.query.get("melding", "")))
+def _detail(
+    request: web.Request,
+    session,
+    member,
+    csrf,
+    handoff,
+    http_status: int = 200,
+    error: Optional[str] = None,
+    note: str = "",
+) -> web.Response:
+    return render(
+        "detail.html",
+        http_status=http_status,
+        member=member,
+        csrf=csrf,
+        handoff=handoff,
+        history=inbox.events(session, handoff),
+        error=error,
+        note=note,
+        notice=NOTICES.get(request.query.get("melding", "")),
+    )
 
 
 async def detail_page(request: web.Request) -> web.Response:
@@ -139,8 +189,16 @@ async def change(request: web.Request) -> web.Response:
             if refused.not_found:
                 raise web.HTTPNotFound(text=refused.message) from None
             typed = form.get("text", "")[:5000] if what == "notes" else ""
-            return _detail(request, session, member, csrf, inbox.get(session, member.team_name, handoff_id), 400,
-                           refused.message, typed)
+            return _detail(
+                request,
+                session,
+                member,
+                csrf,
+                inbox.get(session, member.team_name, handoff_id),
+                400,
+                refused.message,
+                typed,
+            )
         target = f"/inbox/handoffs/{handoff.id}?{urlencode({'melding': notice})}"
     raise web.HTTPSeeOther(target)
 
@@ -154,8 +212,15 @@ async def log_page(request: web.Request) -> web.Response:
     with db.sessions(request.app["database_url"])() as session, session.begin():
         entries = inbox.access_log(session, member.team_name, page)
         inbox.log(session, member.username, member.team_name, "toegangslog bekeken")
-        return render("log.html", member=member, csrf=csrf, entries=entries, page=page,
-                      more=len(entries) == inbox.PAGE_SIZE, notice=None)
+        return render(
+            "log.html",
+            member=member,
+            csrf=csrf,
+            entries=entries,
+            page=page,
+            more=len(entries) == inbox.PAGE_SIZE,
+            notice=None,
+        )
 
 
 async def to_inbox(request: web.Request) -> web.Response:

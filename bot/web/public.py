@@ -2,6 +2,7 @@
 it (/demo/, /professioneel/) and the privacy and accessibility statements, and "Gesprek wissen"
 (``/widget/api/erase``), the one call a visitor's browser makes here, allowed from the sites
 configured in WEGWIJZER_WIDGET_ORIGINS (CORS)."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,10 @@ def _widget_page(name: str, **values: Any) -> web.Response:
     rasa = _rasa_url()
     socket = "ws" + rasa[4:] if rasa.startswith("http") else rasa
     response = render(name, rasa_url=rasa, **values)
-    response.headers["Content-Security-Policy"] = (f"default-src 'self'; connect-src 'self' {rasa} {socket}; "
-                                                   "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; connect-src 'self' {rasa} {socket}; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    )
     return response
 
 
@@ -47,8 +50,7 @@ async def professional_page(request: web.Request) -> web.Response:
 
 
 async def privacy_page(request: web.Request) -> web.Response:
-    return render("privacy.html", retention_days=settings.RETENTION_DAYS,
-                  handoff_days=settings.HANDOFF_RETENTION_DAYS)
+    return render("privacy.html", retention_days=settings.RETENTION_DAYS, handoff_days=settings.HANDOFF_RETENTION_DAYS)
 
 
 async def accessibility_page(request: web.Request) -> web.Response:
@@ -93,7 +95,7 @@ async def _erase(request: web.Request) -> web.Response:
 
 
 async def erase(request: web.Request) -> web.StreamResponse:
-    """"Gesprek wissen": deletes the conversation from the tracker store. The session id is the
+    """ "Gesprek wissen": deletes the conversation from the tracker store. The session id is the
     conversation's secret (random, made by the widget), so knowing it is the proof. A refusal
     carries the CORS headers too, so the widget can read it."""
     try:

@@ -1,6 +1,7 @@
 """The team API (``/api/v1/``) for a local team's own systems: the same handoffs and actions as the
 inbox pages, as JSON, for a token of the team (``Authorization: Bearer <token>``). Every call is
 written to the team's access log; every refusal is in the one error format (bot/web/errors.py)."""
+
 from __future__ import annotations
 
 import functools
@@ -26,15 +27,18 @@ def _token_member(request: web.Request):
 
 def with_token(handler: ApiHandler) -> Callable[[web.Request], Awaitable[web.Response]]:
     """The handler gets the token's member; without a known token the answer is 401."""
+
     @functools.wraps(handler)
     async def wrapped(request: web.Request) -> web.Response:
         member = _token_member(request)
         if member is None:
-            response = ApiError(401, "Het token ontbreekt of is onbekend. Stuur Authorization: Bearer <token>.",
-                                "Authorization").response()
+            response = ApiError(
+                401, "Het token ontbreekt of is onbekend. Stuur Authorization: Bearer <token>.", "Authorization"
+            ).response()
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         return await handler(request, member)
+
     return wrapped
 
 
@@ -93,9 +97,22 @@ async def access_log(request: web.Request, member: Member) -> web.Response:
     with db.sessions(request.app["database_url"])() as session, session.begin():
         entries = inbox.access_log(session, member.team_name, page)
         inbox.log(session, member.username, member.team_name, "api: toegangslog bekeken")
-        return web.json_response({"page": page, "entries": [
-            {"at": e.at.isoformat() + "Z", "actor": e.actor, "action": e.action, "reference": e.reference,
-             "handoff_id": e.handoff_id, "detail": e.detail} for e in entries]})
+        return web.json_response(
+            {
+                "page": page,
+                "entries": [
+                    {
+                        "at": e.at.isoformat() + "Z",
+                        "actor": e.actor,
+                        "action": e.action,
+                        "reference": e.reference,
+                        "handoff_id": e.handoff_id,
+                        "detail": e.detail,
+                    }
+                    for e in entries
+                ],
+            }
+        )
 
 
 def add_routes(app: web.Application) -> None:

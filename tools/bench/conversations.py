@@ -1,6 +1,7 @@
 """The simulated conversations: ten turns each, as people type them. Dutch for the project's bot
 (through the clarification to a route, with a side question or two), English small talk for the
 reference moodbot. Conversation i uses script i modulo the number of scripts."""
+
 from __future__ import annotations
 
 from typing import List
@@ -60,10 +61,30 @@ WEGWIJZER: List[List[str]] = [
 
 # Rasa's starter project knows greet, goodbye, affirm, deny, mood_great, mood_unhappy, bot_challenge.
 REFERENCE: List[List[str]] = [
-    ["hello", "I am sad", "no", "hi again", "I am feeling great", "are you a bot?", "good morning",
-     "very sad today", "yes", "bye"],
-    ["hey there", "not good", "yes", "good evening", "am I talking to a human?", "hi", "I'm feeling very good",
-     "hello", "unhappy", "goodbye"],
+    [
+        "hello",
+        "I am sad",
+        "no",
+        "hi again",
+        "I am feeling great",
+        "are you a bot?",
+        "good morning",
+        "very sad today",
+        "yes",
+        "bye",
+    ],
+    [
+        "hey there",
+        "not good",
+        "yes",
+        "good evening",
+        "am I talking to a human?",
+        "hi",
+        "I'm feeling very good",
+        "hello",
+        "unhappy",
+        "goodbye",
+    ],
 ]
 
 

@@ -1,5 +1,6 @@
 """Drives concurrent conversations through a bot's REST channel and measures every message: latency,
 throughput, errors; and splits a turn's time into its parts from the conversation's own events."""
+
 from __future__ import annotations
 
 import asyncio
@@ -16,9 +17,19 @@ from tools.bench.conversations import script
 
 REQUEST_TIMEOUT = 120  # seconds; Rasa itself waits up to 300 s for an action
 # Rasa's own actions: what they cost is the policy prediction before them, not a server round trip.
-BUILT_IN_PREFIXES = ("utter_", "action_listen", "action_session_start", "action_restart", "action_default_fallback",
-                     "action_back", "action_two_stage_fallback", "action_unlikely_intent", "action_extract_slots",
-                     "action_deactivate_loop", "action_default_ask_affirmation")
+BUILT_IN_PREFIXES = (
+    "utter_",
+    "action_listen",
+    "action_session_start",
+    "action_restart",
+    "action_default_fallback",
+    "action_back",
+    "action_two_stage_fallback",
+    "action_unlikely_intent",
+    "action_extract_slots",
+    "action_deactivate_loop",
+    "action_default_ask_affirmation",
+)
 
 
 @dataclass
@@ -46,14 +57,24 @@ class Run:
         return self.finished - self.started
 
 
-async def _conversation(session: aiohttp.ClientSession, url: str, sender: str, index: int, texts: List[str],
-                        delay: float, think: float, out: List[Message]) -> None:
+async def _conversation(
+    session: aiohttp.ClientSession,
+    url: str,
+    sender: str,
+    index: int,
+    texts: List[str],
+    delay: float,
+    think: float,
+    out: List[Message],
+) -> None:
     await asyncio.sleep(delay)
     for turn, text in enumerate(texts, start=1):
         wall, start = time.time(), time.perf_counter()
         error, empty = None, False
         try:
-            async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}) as response:
+            async with session.post(
+                f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}
+            ) as response:
                 body = await response.json(content_type=None)
                 if response.status != 200:
                     error = f"HTTP {response.status}"
@@ -66,8 +87,9 @@ async def _conversation(session: aiohttp.ClientSession, url: str, sender: str, i
             await asyncio.sleep(think)
 
 
-async def _drive(url: str, scripts: List[List[str]], conversations: int, turns: int, think: float,
-                 ramp: float, seed: int) -> Run:
+async def _drive(
+    url: str, scripts: List[List[str]], conversations: int, turns: int, think: float, ramp: float, seed: int
+) -> Run:
     rng = random.Random(seed)
     senders = [f"bench-{index}-{uuid.uuid4().hex}" for index in range(conversations)]
     out: List[Message] = []
@@ -76,15 +98,26 @@ async def _drive(url: str, scripts: List[List[str]], conversations: int, turns: 
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
         # A short random ramp so the conversations do not all send their first message at the same instant.
-        await asyncio.gather(*[_conversation(session, url, senders[i], i, script(scripts, i, turns),
-                                             rng.uniform(0, ramp), think, out) for i in range(conversations)])
+        await asyncio.gather(
+            *[
+                _conversation(session, url, senders[i], i, script(scripts, i, turns), rng.uniform(0, ramp), think, out)
+                for i in range(conversations)
+            ]
+        )
         finished = time.perf_counter()
     run = Run(conversations, turns, started, finished, sorted(out, key=lambda m: (m.conversation, m.turn)), senders)
     return run
 
 
-def drive(url: str, scripts: List[List[str]], conversations: int, turns: int, think: float = 0.0,
-          ramp: float = 1.0, seed: int = 6) -> Run:
+def drive(
+    url: str,
+    scripts: List[List[str]],
+    conversations: int,
+    turns: int,
+    think: float = 0.0,
+    ramp: float = 1.0,
+    seed: int = 6,
+) -> Run:
     """Runs ``conversations`` conversations at once, each sending its turns one after the other."""
     return asyncio.run(_drive(url, scripts, conversations, turns, think, ramp, seed))
 
@@ -109,8 +142,10 @@ def stats(run: Run) -> Dict[str, Any]:
         "empty_replies": sum(m.empty for m in run.messages),
         "seconds": round(run.seconds, 2),
         "throughput_msg_s": round(len(ok) / run.seconds, 2) if run.seconds else None,
-        "latency_ms": {name: _ms(percentile(ok, share)) for name, share in
-                       (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))},
+        "latency_ms": {
+            name: _ms(percentile(ok, share))
+            for name, share in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99), ("max", 1.0))
+        },
         "latency_mean_ms": _ms(statistics.mean(ok)) if ok else None,
     }
 
@@ -142,12 +177,12 @@ def breakdown(run: Run, events_by_sender: Dict[str, List[Dict[str, Any]]]) -> Di
         events = events_by_sender.get(sender) or []
         users = [i for i, event in enumerate(events) if event.get("event") == "user"]
         messages = [m for m in run.messages if m.conversation == index and m.error is None]
-        for message, position in zip(messages, users):
+        for message, position in zip(messages, users, strict=False):
             stop = next((i for i in users if i > position), len(events))
             user_time = events[position]["timestamp"]
             parts["lock_tracker_load_nlu"].append(user_time - message.started)
             previous = user_time
-            for event in events[position + 1:stop]:
+            for event in events[position + 1 : stop]:
                 if event.get("event") != "action":
                     continue
                 gap = event["timestamp"] - previous
@@ -158,8 +193,12 @@ def breakdown(run: Run, events_by_sender: Dict[str, List[Dict[str, Any]]]) -> Di
                     per_action.setdefault(name, []).append(gap)
             parts["tracker_save_reply"].append(message.started + message.seconds - previous)
     turns = max(1, sum(1 for m in run.messages if m.error is None))
-    result = {name: {"total_s": round(sum(values), 2), "per_message_ms": round(sum(values) / turns * 1000, 1)}
-              for name, values in parts.items()}
-    result["custom_action_median_ms"] = {name: _ms(statistics.median(values)) for name, values in
-                                         sorted(per_action.items(), key=lambda item: -sum(item[1]))}
+    result = {
+        name: {"total_s": round(sum(values), 2), "per_message_ms": round(sum(values) / turns * 1000, 1)}
+        for name, values in parts.items()
+    }
+    result["custom_action_median_ms"] = {
+        name: _ms(statistics.median(values))
+        for name, values in sorted(per_action.items(), key=lambda item: -sum(item[1]))
+    }
     return result

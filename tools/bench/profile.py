@@ -1,6 +1,7 @@
 """Optional (`--profile`): samples the Rasa server and the action server with py-spy while the load
 runs and sums the on-CPU samples by what they were doing. py-spy is not a project dependency:
 `.venv/bin/pip install py-spy==0.4.3` to use it."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,8 +36,12 @@ CATEGORIES: Dict[str, List[Tuple[str, Tuple[str, ...]]]] = {
 
 
 # Leaf frames of threads that wait rather than work; py-spy does not always see them as idle.
-IDLE_LEAVES = ("_worker (concurrent/futures/thread.py", "serve (sanic/server/runners.py", "select (selectors.py",
-               "run_forever (asyncio/base_events.py")
+IDLE_LEAVES = (
+    "_worker (concurrent/futures/thread.py",
+    "serve (sanic/server/runners.py",
+    "select (selectors.py",
+    "run_forever (asyncio/base_events.py",
+)
 
 
 @dataclass
@@ -47,8 +52,9 @@ class Recorder:
 
 
 def executable() -> Optional[str]:
-    return shutil.which("py-spy") or (str(Path(sys.executable).parent / "py-spy")
-                                      if (Path(sys.executable).parent / "py-spy").exists() else None)
+    return shutil.which("py-spy") or (
+        str(Path(sys.executable).parent / "py-spy") if (Path(sys.executable).parent / "py-spy").exists() else None
+    )
 
 
 def start(pids: Dict[str, int], folder: Path) -> Recorder:
@@ -63,8 +69,22 @@ def start(pids: Dict[str, int], folder: Path) -> Recorder:
         output = folder / f"{name}.pyspy.txt"
         recorder.outputs[name] = output
         recorder.processes[name] = subprocess.Popen(
-            [spy, "record", "--pid", str(pids[name]), "--rate", str(RATE), "--format", "raw", "--output", str(output),
-             "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                spy,
+                "record",
+                "--pid",
+                str(pids[name]),
+                "--rate",
+                str(RATE),
+                "--format",
+                "raw",
+                "--output",
+                str(output),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return recorder
 
 
@@ -101,5 +121,9 @@ def categorise(path: Path, categories: List[Tuple[str, Tuple[str, ...]]]) -> Dic
         label = next((label for label, markers in categories if any(marker in stack for marker in markers)), "other")
         counts[label] += int(number)
     total = sum(counts.values())
-    return {"samples": total, "idle_samples_left_out": idle, "seconds_on_cpu": round(total / RATE, 1),
-            "shares": {label: round(count / total, 3) for label, count in counts.most_common()} if total else {}}
+    return {
+        "samples": total,
+        "idle_samples_left_out": idle,
+        "seconds_on_cpu": round(total / RATE, 1),
+        "shares": {label: round(count / total, 3) for label, count in counts.most_common()} if total else {},
+    }

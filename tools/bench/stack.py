@@ -1,5 +1,6 @@
 """The processes under load: the project's full stack as `make run` starts it, and the reference bot
 (Rasa's own starter project, `rasa init`), each on free loopback ports, with their peak memory."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from tools.servers import free_port, MODEL, ROOT, Servers, wait_for
+from tools.servers import MODEL, ROOT, Servers, free_port, wait_for
 
 RASA_VERSION_FILE = "rasa-version.txt"
 REFERENCE_HOME = ROOT / "build" / "bench_reference"
@@ -86,15 +87,46 @@ class FullStack(Servers):
             self.notes.append("no web process in this checkout (bot/__main__.py): not started")
             return
         self.web_port = free_port()
-        self._start("web", [sys.executable, "-m", "bot", "--database-url", self.env["DATABASE_URL"], "serve",
-                            "--port", str(self.web_port)])
-        wait_for(f"http://127.0.0.1:{self.web_port}/health", list(self.processes.values()),
-                  [self.work / f"{name}.log" for name in self.processes])
+        self._start(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "--database-url",
+                self.env["DATABASE_URL"],
+                "serve",
+                "--port",
+                str(self.web_port),
+            ],
+        )
+        wait_for(
+            f"http://127.0.0.1:{self.web_port}/health",
+            list(self.processes.values()),
+            [self.work / f"{name}.log" for name in self.processes],
+        )
 
     def start_rasa(self) -> None:
-        self._start("rasa", [self.rasa_bin, "run", "--model", str(MODEL), "--endpoints", str(self.endpoints),
-                             "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                             "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token])
+        self._start(
+            "rasa",
+            [
+                self.rasa_bin,
+                "run",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                str(self.endpoints),
+                "--credentials",
+                str(ROOT / "credentials.yml"),
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+            ],
+        )
 
     @property
     def url(self) -> str:
@@ -152,8 +184,14 @@ class ReferenceBot:
         log = self.work / "reference-init.log"
         started = time.monotonic()
         with open(log, "w") as out:
-            result = subprocess.run([self.rasa_bin, "init", "--no-prompt", "--init-dir", str(self.project)],
-                                    cwd=self.project, env=self.env, stdout=out, stderr=subprocess.STDOUT, timeout=1800)
+            result = subprocess.run(
+                [self.rasa_bin, "init", "--no-prompt", "--init-dir", str(self.project)],
+                cwd=self.project,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                timeout=1800,
+            )
         if result.returncode != 0 or not self.model():
             raise RuntimeError(f"`rasa init` failed:\n{log.read_text()[-3000:]}")
         self.train_seconds = round(time.monotonic() - started, 1)
@@ -163,10 +201,28 @@ class ReferenceBot:
     def start_rasa(self) -> None:
         log = open(self.work / "reference-rasa.log", "a")
         self.process = subprocess.Popen(
-            [self.rasa_bin, "run", "--model", str(self.model()), "--credentials", str(self.project / "credentials.yml"),
-             "--endpoints", str(self.project / "endpoints.yml"), "--port", str(self.port), "--interface", "127.0.0.1",
-             "--enable-api", "--auth-token", self.token],
-            cwd=self.project, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                self.rasa_bin,
+                "run",
+                "--model",
+                str(self.model()),
+                "--credentials",
+                str(self.project / "credentials.yml"),
+                "--endpoints",
+                str(self.project / "endpoints.yml"),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+            ],
+            cwd=self.project,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     @property
     def url(self) -> str:
@@ -200,9 +256,11 @@ def wait_for_first_answer(url: str, alive, started: float, message: str, timeout
         if not alive():
             raise RuntimeError("a server stopped during start-up")
         try:
-            response = requests.post(f"{url}/webhooks/rest/webhook",
-                                     json={"sender": f"bench-warmup-{secrets.token_hex(8)}", "message": message},
-                                     timeout=60)
+            response = requests.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": f"bench-warmup-{secrets.token_hex(8)}", "message": message},
+                timeout=60,
+            )
             if response.ok and response.json():
                 return round(time.monotonic() - started, 1)
         except requests.RequestException:

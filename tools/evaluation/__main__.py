@@ -2,6 +2,7 @@
 the vignettes, end to end through the running bot. Writes reports/eval/summary.md and eval.json.
 
     python -m tools.evaluation [--folds 3] [--skip-nlu] [--only ID ...] [--out reports/eval]"""
+
 from __future__ import annotations
 
 import argparse
@@ -31,9 +32,26 @@ def cross_validate(folder: Path, folds: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     log = folder / "rasa-test-nlu.log"
     with open(log, "w") as out:
-        result = subprocess.run([str(Path(sys.executable).parent / "rasa"), "test", "nlu", "--nlu", "data/nlu",
-                                 "--config", "config.yml", "--cross-validation", "--folds", str(folds), "--out", str(folder)],
-                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=out, stderr=subprocess.STDOUT)
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "rasa"),
+                "test",
+                "nlu",
+                "--nlu",
+                "data/nlu",
+                "--config",
+                "config.yml",
+                "--cross-validation",
+                "--folds",
+                str(folds),
+                "--out",
+                str(folder),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     if result.returncode != 0:
         raise RuntimeError(f"rasa test nlu failed; see {log}")
 
@@ -43,6 +61,7 @@ def _parser(url: str, token: str):
         response = requests.post(f"{url}/model/parse", params={"token": token}, json={"text": text}, timeout=60)
         response.raise_for_status()
         return response.json()
+
     return parse
 
 
@@ -52,8 +71,9 @@ def _progress(outcome: routing.Outcome) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.evaluation", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.evaluation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds (default 3)")
     parser.add_argument("--skip-nlu", action="store_true", help="reuse the last cross-validation in <out>/nlu")
     parser.add_argument("--only", nargs="*", help="run only these vignettes (for working on them)")
@@ -63,10 +83,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("No trained model: run `make train` first.", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    results: Dict[str, Any] = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                               "machine": {"cores": os.cpu_count(), "memory_gib": round(
-                                   os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3, 1)},
-                               "model": provenance.describe(MODEL), "seconds": {}}
+    results: Dict[str, Any] = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": {
+            "cores": os.cpu_count(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
+        },
+        "model": provenance.describe(MODEL),
+        "seconds": {},
+    }
 
     started = time.monotonic()
     nlu_folder = args.out / "nlu"
@@ -75,8 +100,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         cross_validate(nlu_folder, args.folds)
     results["nlu"] = nlu_report.summarise(nlu_folder)
     results["nlu"]["folds"] = args.folds
-    (nlu_folder / "summary.md").write_text("\n".join(nlu_report.markdown_lines(
-        results["nlu"], f"# NLU cross-validation ({args.folds} folds)")) + "\n", encoding="utf-8")
+    (nlu_folder / "summary.md").write_text(
+        "\n".join(nlu_report.markdown_lines(results["nlu"], f"# NLU cross-validation ({args.folds} folds)")) + "\n",
+        encoding="utf-8",
+    )
     results["seconds"]["nlu"] = round(time.monotonic() - started, 1)
 
     stack = FullStack(Path(tempfile.mkdtemp(prefix="wegwijzer-eval-")))

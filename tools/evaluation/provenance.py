@@ -1,5 +1,6 @@
 """Which model and which training data an evaluation ran on: the model's own metadata, a hash of the
 training inputs (the files the Makefile retrains on), and the git commit."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,5 +51,7 @@ def describe(model: Path) -> Dict[str, Any]:
         # The Makefile retrains when an input is newer than the model; `make eval` trains first.
         "model_older_than_training_data": model.stat().st_mtime < newest,
         "git_commit": _git("rev-parse", "--short", "HEAD"),
-        "git_uncommitted_changes": bool(_git("status", "--porcelain", "--", "config.yml", "domain.yml", "data", "bot", "actions")),
+        "git_uncommitted_changes": bool(
+            _git("status", "--porcelain", "--", "config.yml", "domain.yml", "data", "bot", "actions")
+        ),
     }

@@ -1,6 +1,7 @@
 """Routing agreement: every vignette in tests/data/vignettes.yml as a real conversation with the running
 bot over the REST channel, its questions answered from the vignette, the route read back from the
 conversation's slots (`route` from action_triage; a safety escalation sets `safety_categories`)."""
+
 from __future__ import annotations
 
 import uuid
@@ -14,16 +15,38 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 VIGNETTES = ROOT / "tests" / "data" / "vignettes.yml"
-ROUTES = ["voorveld", "local_team", "specialist", "safety", "child_protection", "out_of_scope", "adult",
-          "dyslexia_school", "national_guidance"]
+ROUTES = [
+    "voorveld",
+    "local_team",
+    "specialist",
+    "safety",
+    "child_protection",
+    "out_of_scope",
+    "adult",
+    "dyslexia_school",
+    "national_guidance",
+]
 VOICES = ["gp", "school", "parent", "youth"]
 CONFIRM = "/affirm"  # the summary's "Ja, dat klopt" button
 MAX_TURNS = 30
 # Routes that name the municipality's local team: the team must be the right one too.
 TEAM_ROUTES = {"voorveld", "local_team", "specialist", "child_protection"}
 # The facts that explain a route (bot/triage.py, facts_from_slots), shown with each disagreement.
-FACTS = ("role", "age", "municipality", "municipality_known", "domains", "duration", "impact", "tried_outcome",
-         "severe_signs", "asks_specialist", "dyslexia", "out_of_scope", "child_protection")
+FACTS = (
+    "role",
+    "age",
+    "municipality",
+    "municipality_known",
+    "domains",
+    "duration",
+    "impact",
+    "tried_outcome",
+    "severe_signs",
+    "asks_specialist",
+    "dyslexia",
+    "out_of_scope",
+    "child_protection",
+)
 
 
 @dataclass
@@ -51,19 +74,27 @@ class Outcome:
 
     @property
     def wrong_team(self) -> bool:
-        return (self.agreed and self.expected in TEAM_ROUTES and self.expected_team is not None
-                and self.municipality != self.expected_team)
+        return (
+            self.agreed
+            and self.expected in TEAM_ROUTES
+            and self.expected_team is not None
+            and self.municipality != self.expected_team
+        )
 
     def reason(self) -> str:
         """Why the route differs from the expected one, in one line."""
         if self.got == "safety":
-            return (f"the safety screen fired ({', '.join(self.safety_categories)}) at turn {self.safety_turn} on "
-                    f"\"{self.safety_message}\"")
+            return (
+                f"the safety screen fired ({', '.join(self.safety_categories)}) at turn {self.safety_turn} on "
+                f'"{self.safety_message}"'
+            )
         extra = f"; asked again: {self.asked_again}" if self.asked_again else ""
         extra += f"; {'; '.join(self.problems)}" if self.problems else ""
         if self.expected == "safety":
-            return (f"no safety escalation in {self.turns} turns; the signal \"{self.facts.get('signal', '')}\" passed "
-                    f"and the triage gave {self.got} (rule {self.rule}){extra}")
+            return (
+                f'no safety escalation in {self.turns} turns; the signal "{self.facts.get("signal", "")}" passed '
+                f"and the triage gave {self.got} (rule {self.rule}){extra}"
+            )
         shown = ", ".join(f"{name}={self.facts[name]}" for name in FACTS if name in self.facts)
         return f"rule {self.rule} on what the bot read: {shown}{extra}"
 
@@ -74,7 +105,9 @@ def load_vignettes(path: Path = VIGNETTES) -> List[Dict[str, Any]]:
     seen = set()
     for vignette in vignettes:
         name = vignette.get("id")
-        missing = [key for key in ("id", "voice", "expected", "rationale", "messages", "answers") if not vignette.get(key)]
+        missing = [
+            key for key in ("id", "voice", "expected", "rationale", "messages", "answers") if not vignette.get(key)
+        ]
         if missing:
             raise ValueError(f"vignette {name}: missing {', '.join(missing)}")
         if vignette["expected"] not in ROUTES or vignette["voice"] not in VOICES or name in seen:
@@ -93,8 +126,9 @@ class Conversation:
         self.sender = f"eval-{vignette_id}-{uuid.uuid4().hex}"
 
     def say(self, message: str) -> str:
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message},
-                                 timeout=120)
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, timeout=120
+        )
         response.raise_for_status()
         parts = []
         for item in response.json():
@@ -104,8 +138,11 @@ class Conversation:
         return "\n".join(parts)
 
     def slots(self) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{self.sender}/tracker",
-                                params={"token": self.token, "include_events": "NONE"}, timeout=60)
+        response = requests.get(
+            f"{self.url}/conversations/{self.sender}/tracker",
+            params={"token": self.token, "include_events": "NONE"},
+            timeout=60,
+        )
         response.raise_for_status()
         return response.json()["slots"]
 
@@ -155,12 +192,15 @@ def run_vignette(url: str, token: str, vignette: Dict[str, Any]) -> Outcome:
             # The bot asked nothing (e.g. it answered the opening as a side question): a user would
             # greet and start again.
             last = outcome.transcript[-1]
-            outcome.problems.append(f"the bot asked nothing after \"{last['user']}\" (it said \"{_short(last['bot'])}\"); "
-                                    "the user said hallo")
+            outcome.problems.append(
+                f'the bot asked nothing after "{last["user"]}" (it said "{_short(last["bot"])}"); the user said hallo'
+            )
             message, nudged = "hallo", True
         else:
-            outcome.problems.append(f"the conversation stalled: the bot asked nothing and gave no route "
-                                    f"(it said \"{_short(outcome.transcript[-1]['bot'])}\")")
+            outcome.problems.append(
+                f"the conversation stalled: the bot asked nothing and gave no route "
+                f'(it said "{_short(outcome.transcript[-1]["bot"])}")'
+            )
             break
         reply = chat.say(message)
         outcome.transcript.append({"user": message, "bot": reply})
@@ -202,10 +242,15 @@ def summarise(outcomes: List[Outcome]) -> Dict[str, Any]:
     for route in ROUTES:
         cases = [o for o in outcomes if o.expected == route]
         if cases:
-            per_route[route] = {"vignettes": len(cases), "agreed": sum(o.agreed for o in cases),
-                                "agreement": _share(sum(o.agreed for o in cases), len(cases))}
-    per_voice = {voice: _share(sum(o.agreed for o in outcomes if o.voice == voice), sum(o.voice == voice for o in outcomes))
-                 for voice in VOICES}
+            per_route[route] = {
+                "vignettes": len(cases),
+                "agreed": sum(o.agreed for o in cases),
+                "agreement": _share(sum(o.agreed for o in cases), len(cases)),
+            }
+    per_voice = {
+        voice: _share(sum(o.agreed for o in outcomes if o.voice == voice), sum(o.voice == voice for o in outcomes))
+        for voice in VOICES
+    }
     agreed = sum(o.agreed for o in outcomes)
     return {
         "vignettes": len(outcomes),
@@ -215,12 +260,26 @@ def summarise(outcomes: List[Outcome]) -> Dict[str, Any]:
         "per_voice": per_voice,
         "missed_safety": [o.id for o in outcomes if o.expected == "safety" and o.got != "safety"],
         "safety_false_alarms": [o.id for o in outcomes if o.expected != "safety" and o.got == "safety"],
-        "wrong_team": [{"id": o.id, "expected": o.expected_team, "got": o.municipality} for o in outcomes if o.wrong_team],
-        "confusion": [{"expected": e, "got": g, "count": n}
-                      for (e, g), n in sorted(Counter((o.expected, o.got) for o in outcomes).items())],
+        "wrong_team": [
+            {"id": o.id, "expected": o.expected_team, "got": o.municipality} for o in outcomes if o.wrong_team
+        ],
+        "confusion": [
+            {"expected": e, "got": g, "count": n}
+            for (e, g), n in sorted(Counter((o.expected, o.got) for o in outcomes).items())
+        ],
         "questions_asked_again": sum(sum(o.asked_again.values()) for o in outcomes),
         "mean_turns": round(sum(o.turns for o in outcomes) / max(1, len(outcomes)), 1),
-        "disagreements": [{"id": o.id, "voice": o.voice, "expected": o.expected, "got": o.got, "reason": o.reason(),
-                           "rationale": o.rationale} for o in outcomes if not o.agreed],
+        "disagreements": [
+            {
+                "id": o.id,
+                "voice": o.voice,
+                "expected": o.expected,
+                "got": o.got,
+                "reason": o.reason(),
+                "rationale": o.rationale,
+            }
+            for o in outcomes
+            if not o.agreed
+        ],
         "outcomes": [{**asdict(o), "agreed": o.agreed} for o in outcomes],
     }
