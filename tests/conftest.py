@@ -91,7 +91,7 @@ def bot(tmp_path_factory) -> Iterator[Bot]:
 
 
 # --- markers (pyproject.toml): unit, live, e2e, postgres -----------------------------------------
-LIVE_MODULES = {"test_live_conversations", "test_live_typed_answers", "test_production_config"}
+LIVE_MODULES = {"test_live_conversations", "test_live_typed_answers", "test_production_config", "test_where_to_change"}
 E2E_MODULES = {"test_widget_e2e"}
 
 
