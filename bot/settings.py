@@ -76,7 +76,7 @@ def tracker_database_url() -> str:
 # The folder with the knowledge files a region edits (regions, voorveld, scope, triage ...); a
 # relative path is taken from the repository root.
 KNOWLEDGE_DIR = ROOT / get("WEGWIJZER_KNOWLEDGE_DIR", "bot/knowledge")
-# The folder with what users read (chat.yml, summary.yml); relative to the repository root.
+# The folder with what users read (chat.yml, summary.yml, web.yml); relative to the repository root.
 TEXTS_DIR = ROOT / get("WEGWIJZER_TEXTS_DIR", "texts")
 # The Dutch spaCy pipeline built by `python -m bot build-nlp` (see config.yml, SpacyNLP).
 PIPELINE_DIR = ROOT / get("WEGWIJZER_PIPELINE_DIR", "build/spacy_nl")

@@ -1,4 +1,5 @@
-"""What users read, from the files in texts/: the chat (texts/chat.yml) and the summary (texts/summary.yml)."""
+"""What users read, from the files in texts/: the chat (texts/chat.yml), the summary (texts/summary.yml)
+and what the web process and the waiting-times service say outside the chat (texts/web.yml)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,34 @@ def keys() -> set:
 def summary() -> Dict[str, Any]:
     """The summary's labels and values (texts/summary.yml)."""
     return load("summary")
+
+
+def _web_keys(section: Dict[str, Any], prefix: str = "") -> Dict[str, str]:
+    found: Dict[str, str] = {}
+    for name, value in section.items():
+        if isinstance(value, dict):
+            found.update(_web_keys(value, f"{prefix}{name}."))
+        else:
+            found[f"{prefix}{name}"] = value
+    return found
+
+
+@lru_cache(maxsize=None)
+def _web_texts() -> Dict[str, str]:
+    return _web_keys(load("web"))
+
+
+def web(key: str, **values: Any) -> str:
+    """Text ``key`` of texts/web.yml, its sections and name joined by dots ("api.token",
+    "errors.http.404"), with its ``{placeholders}`` filled from ``values``. KeyError for an unknown
+    key (a section is not a text) or a placeholder without a value."""
+    try:
+        text = _web_texts()[key]
+    except KeyError:
+        raise KeyError(f"texts/web.yml has no text '{key}'") from None
+    return text.format_map(_Blank(values))
+
+
+def web_keys() -> set:
+    """Every text key in texts/web.yml, dotted ("inbox.notices.status")."""
+    return set(_web_texts())

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from sqlalchemy import select
 
+from bot import texts
 from bot.handoff import store
 from bot.handoff.models import STATUS_LABELS, STATUSES, AccessLogEntry, Handoff, HandoffEvent
 from bot.handoff.store import utcnow
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MAX_NOTE_CHARS = 2000
 MAX_BY_CHARS = 60
 PAGE_SIZE = 50
-NOT_FOUND = "Deze aanmelding bestaat niet, of hoort niet bij jouw team."
+# text: texts/web.yml (handoffs: not_found, the note's, status's and claim's problems)
 
 
 def log(
@@ -104,15 +105,15 @@ def _add_note(session, handoff: Handoff, actor: str, text: str) -> None:
 def check_note(text: Any) -> Optional[str]:
     """None when the note can be saved, else the problem in Dutch."""
     if not isinstance(text, str) or not text.strip():
-        return "Typ eerst een notitie."
+        return texts.web("handoffs.note_empty")
     if len(text) > MAX_NOTE_CHARS:
-        return f"Een notitie mag hoogstens {MAX_NOTE_CHARS} tekens hebben."
+        return texts.web("handoffs.note_too_long", max_chars=MAX_NOTE_CHARS)
     return None
 
 
 def check_status(status: Any) -> Optional[str]:
     if status not in STATUSES:
-        return "Kies een status: " + ", ".join(STATUS_LABELS[s] for s in STATUSES) + "."
+        return texts.web("handoffs.status", statuses=", ".join(STATUS_LABELS[s] for s in STATUSES))
     return None
 
 
@@ -184,7 +185,7 @@ def _logged(via: str, action: str) -> str:
 def _team_handoff(session, member: "Member", handoff_id: str) -> Handoff:
     handoff = get(session, member.team_name, handoff_id)
     if handoff is None:
-        raise RefusedError(NOT_FOUND, "id")
+        raise RefusedError(texts.web("handoffs.not_found"), "id")
     return handoff
 
 
@@ -199,7 +200,7 @@ def claim(session, member: "Member", handoff_id: str, by: Any = None, via: str =
     """The member claims the handoff; an integration may name the person (``by``) it claims for."""
     handoff = _team_handoff(session, member, handoff_id)
     if by is not None and (not isinstance(by, str) or not by.strip() or len(by) > MAX_BY_CHARS):
-        raise RefusedError(f'Geef bij "by" een naam van hoogstens {MAX_BY_CHARS} tekens.', "by")
+        raise RefusedError(texts.web("handoffs.claim_by", max_chars=MAX_BY_CHARS), "by")
     actor = f"{member.username} ({by.strip()})" if by else member.username
     _claim(session, handoff, actor[:80])
     log(session, member.username, member.team_name, _logged(via, "opgepakt"), handoff)

@@ -15,6 +15,7 @@ from typing import Any, Dict
 
 from aiohttp import web
 
+from bot import texts
 from bot.settings import DATABASE_URL, WAITS_STALE_DAYS
 from bot.waiting_times import norms, store
 from bot.waiting_times.models import KINDS
@@ -33,9 +34,9 @@ async def read_waits(request: web.Request) -> web.Response:
     kind = request.query.get("kind", "").strip()
     errors = []
     if not municipality:
-        errors.append({"field": "municipality", "message": "verplicht"})
+        errors.append({"field": "municipality", "message": texts.web("waits.required")})
     if kind not in KINDS:
-        errors.append({"field": "kind", "message": f"kies uit {', '.join(KINDS)}"})
+        errors.append({"field": "kind", "message": texts.web("waits.kind", kinds=", ".join(KINDS))})
     if errors:
         raise ApiError.for_fields(400, errors)
     url = request.app["database_url"]
@@ -50,17 +51,17 @@ async def report_waits(request: web.Request) -> web.Response:
     provider_id = request.match_info["provider_id"]
     caller = store.provider_for_key(url, request.headers.get("X-API-Key"))
     if caller is None:
-        raise ApiError(401, "De API-sleutel (X-API-Key) ontbreekt of is onbekend.", "X-API-Key")
+        raise ApiError(401, texts.web("waits.api_key"), "X-API-Key")
     if caller != provider_id:
-        raise ApiError(403, "U kunt alleen de wachttijden van uw eigen organisatie melden.", "provider_id")
+        raise ApiError(403, texts.web("waits.own_provider"), "provider_id")
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, f"Het verzoek is te groot (hoogstens {MAX_BODY_BYTES // 1024} kB).", "body")
+        raise ApiError(413, texts.web("waits.too_big", max_kb=MAX_BODY_BYTES // 1024), "body")
     try:
         body = json.loads(await request.text())
     except ValueError:
-        raise ApiError(400, "De inhoud is geen geldige JSON.", "body") from None
+        raise ApiError(400, texts.web("waits.invalid_json"), "body") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "De inhoud moet een JSON-object zijn: {...}.", "body")
+        raise ApiError(400, texts.web("waits.not_object"), "body")
     try:
         report = store.validate_report(body)
     except store.InvalidReport as invalid:

@@ -89,11 +89,11 @@ def protect(headers: MutableMapping[str, str], path: str) -> None:
 def error_page(error: web.HTTPException) -> web.Response:
     """A 4xx as a page in Dutch (with a way back to the inbox), not aiohttp's plain text."""
     own_text = error.content_type == "text/plain" and error.text and not error.text.startswith(f"{error.status}:")
-    message = (
-        error.text
-        if own_text
-        else {403: "Dit mag niet.", 404: "Deze pagina bestaat niet."}.get(error.status, "Dit lukt niet.")
-    )
+    key = f"errors.page.{error.status}"  # text: texts/web.yml
+    if own_text:
+        message = error.text
+    else:
+        message = texts.web(key) if key in texts.web_keys() else texts.web("errors.page.other")
     return render("error.html", http_status=error.status, member=None, csrf="", notice=None, message=message)
 
 

@@ -25,15 +25,9 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
-HTTP_MESSAGES = {
-    400: "Dit verzoek klopt niet.",
-    401: "Je bent niet aangemeld.",
-    403: "Dit mag niet.",
-    404: "Dit adres bestaat niet.",
-    405: "Deze methode kan niet op dit adres.",
-    413: "Het verzoek is te groot.",
-    415: "Dit soort inhoud kan niet op dit adres.",
-}
+from bot import texts
+
+# text: texts/web.yml (errors.http: aiohttp's refusals by status; api.json: the JSON body)
 
 
 def error_response(
@@ -68,21 +62,21 @@ class ApiError(Exception):
 
 def from_http_exception(error: web.HTTPException) -> web.Response:
     """aiohttp's own refusals (unknown address, wrong method, body too big) in the same format."""
-    return error_response(
-        error.status, HTTP_MESSAGES.get(error.status, "Dit lukt niet."), "body" if error.status == 413 else None
-    )
+    key = f"errors.http.{error.status}"
+    message = texts.web(key) if key in texts.web_keys() else texts.web("errors.http.other")
+    return error_response(error.status, message, "body" if error.status == 413 else None)
 
 
 async def read_json_object(request: web.Request) -> Dict[str, Any]:
     """The body as a JSON object (an empty body is ``{}``), or ApiError naming what is wrong."""
     if request.content_type != "application/json":
-        raise ApiError(415, "Stuur JSON, met de header Content-Type: application/json.", "Content-Type")
+        raise ApiError(415, texts.web("api.json.content_type"), "Content-Type")
     try:
         body = json.loads(await request.text() or "{}")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(400, "De inhoud is geen geldige JSON.", "body") from None
+        raise ApiError(400, texts.web("api.json.invalid"), "body") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "De inhoud moet een JSON-object zijn: {...}.", "body")
+        raise ApiError(400, texts.web("api.json.not_object"), "body")
     return body
 
 

@@ -10,27 +10,24 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot import db, settings
+from bot import db, settings, texts
 from bot.handoff import auth, inbox, store
 from bot.handoff.models import STATUSES
 from bot.web.common import HERE, answer_errors, error_page, render
 
 SESSION_COOKIE = "wegwijzer_inbox"
 LOGIN_COOKIE = "wegwijzer_login"
-NOTICES = {
-    "opgepakt": "Je hebt deze aanmelding opgepakt.",
-    "status": "De status is opgeslagen.",
-    "notitie": "De notitie is opgeslagen.",
-    "uitgelogd": "Je bent uitgelogd.",
-}
-LOGIN_FAILED = (
-    "Inloggen is niet gelukt. Controleer je gebruikersnaam en wachtwoord. "
-    "Na 5 foute pogingen kun je 15 minuten niet inloggen."
-)
+# text: texts/web.yml (inbox: the notices, login_failed, the expired pages)
 
 
 def secure_cookies() -> bool:
     return settings.secure_cookies()
+
+
+def _notice(request: web.Request) -> Optional[str]:
+    """The notice that ?melding= names (texts/web.yml: inbox.notices); None for any other value."""
+    key = f"inbox.notices.{request.query.get('melding', '')}"
+    return texts.web(key) if key in texts.web_keys() else None
 
 
 def _member(request: web.Request):
@@ -43,15 +40,13 @@ def _member(request: web.Request):
 async def _checked_form(request: web.Request, csrf: str) -> Dict[str, str]:
     form = await request.post()
     if not auth.same_token(form.get("csrf", ""), csrf):
-        raise web.HTTPForbidden(text="Deze actie is verlopen of komt niet van deze pagina. Laad de pagina opnieuw.")
+        raise web.HTTPForbidden(text=texts.web("inbox.action_expired"))
     return {key: str(value) for key, value in form.items()}
 
 
 async def login_page(request: web.Request) -> web.Response:
     token = secrets.token_urlsafe(32)
-    response = render(
-        "login.html", csrf=token, error=None, notice=NOTICES.get(request.query.get("melding", "")), username=""
-    )
+    response = render("login.html", csrf=token, error=None, notice=_notice(request), username="")
     response.set_cookie(
         LOGIN_COOKIE, token, httponly=True, samesite="Strict", path="/inbox", secure=secure_cookies(), max_age=3600
     )
@@ -62,7 +57,7 @@ async def login(request: web.Request) -> web.Response:
     form = await request.post()
     cookie = request.cookies.get(LOGIN_COOKIE, "")
     if not auth.same_token(form.get("csrf", ""), cookie):
-        raise web.HTTPForbidden(text="Deze inlogpagina is verlopen. Laad de pagina opnieuw.")
+        raise web.HTTPForbidden(text=texts.web("inbox.login_expired"))
     result = auth.login(
         request.app["database_url"], str(form.get("username", "")).strip(), str(form.get("password", ""))
     )
@@ -72,7 +67,7 @@ async def login(request: web.Request) -> web.Response:
             "login.html",
             http_status=401,
             csrf=cookie,
-            error=LOGIN_FAILED,
+            error=texts.web("inbox.login_failed", max_failed=auth.MAX_FAILED, lock_minutes=auth.LOCK_MINUTES),
             notice=None,
             username=str(form.get("username", "")),
         )
@@ -126,7 +121,7 @@ async def list_page(request: web.Request) -> web.Response:
             status=status,
             municipality=municipality,
             reference=reference or "",
-            notice=NOTICES.get(request.query.get("melding", "")),
+            notice=_notice(request),
         )
 
 
@@ -157,7 +152,7 @@ def _detail(
         history=inbox.events(session, handoff),
         error=error,
         note=note,
-        notice=NOTICES.get(request.query.get("melding", "")),
+        notice=_notice(request),
     )
 
 

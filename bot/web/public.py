@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import retention, settings
+from bot import retention, settings, texts
 from bot.settings import ROOT, allowed_origins
 from bot.web.common import HERE, json_api, render
 from bot.web.errors import ApiError, read_json_object
@@ -82,15 +82,15 @@ async def erase_preflight(request: web.Request) -> web.StreamResponse:
 async def _erase(request: web.Request) -> web.Response:
     origin = request.headers.get("Origin")
     if origin and origin not in allowed_origins() and origin != f"{request.scheme}://{request.host}":
-        raise ApiError(403, "Deze website mag de chat niet gebruiken.", "Origin")
+        raise ApiError(403, texts.web("widget.erase_origin"), "Origin")
     body = await read_json_object(request)
     session_id = body.get("session_id")
     if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
-        raise ApiError(422, "session_id moet de willekeurige code van de chat zijn.", "session_id")
+        raise ApiError(422, texts.web("widget.erase_session"), "session_id")
     try:
         erased = retention.delete_conversations(TRACKER_URL(), [session_id])
     except Exception:  # noqa: BLE001 - say it failed; the widget keeps the conversation
-        raise ApiError(503, "Het gesprek kan nu niet worden gewist. Probeer het later opnieuw.") from None
+        raise ApiError(503, texts.web("widget.erase_failed")) from None
     return web.json_response({"erased": bool(erased)})
 
 

@@ -9,7 +9,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from bot import db
+from bot import db, texts
 from bot.handoff import auth, inbox
 from bot.handoff.auth import Member
 from bot.handoff.models import STATUSES
@@ -32,9 +32,7 @@ def with_token(handler: ApiHandler) -> Callable[[web.Request], Awaitable[web.Res
     async def wrapped(request: web.Request) -> web.Response:
         member = _token_member(request)
         if member is None:
-            response = ApiError(
-                401, "Het token ontbreekt of is onbekend. Stuur Authorization: Bearer <token>.", "Authorization"
-            ).response()
+            response = ApiError(401, texts.web("api.token"), "Authorization").response()
             response.headers["WWW-Authenticate"] = "Bearer"
             return response
         return await handler(request, member)
@@ -54,7 +52,7 @@ async def list_handoffs(request: web.Request, member: Member) -> web.Response:
         if status and status not in STATUSES:
             raise ApiError(422, inbox.check_status(status), "status")
         if municipality and municipality not in inbox.municipalities(session, member.team_name):
-            raise ApiError(422, "Deze gemeente hoort niet bij jouw team.", "municipality")
+            raise ApiError(422, texts.web("api.municipality"), "municipality")
         handoffs = inbox.visible(session, member.team_name, status, municipality)
         inbox.log(session, member.username, member.team_name, "api: lijst", detail=f"{len(handoffs)} aanmeldingen")
         return web.json_response({"handoffs": [inbox.as_dict(h) for h in handoffs]})
@@ -93,7 +91,7 @@ async def access_log(request: web.Request, member: Member) -> web.Response:
     try:
         page = int(request.query.get("page", "1"))
     except ValueError:
-        raise ApiError(422, "page moet een getal zijn.", "page") from None
+        raise ApiError(422, texts.web("api.page"), "page") from None
     with db.sessions(request.app["database_url"])() as session, session.begin():
         entries = inbox.access_log(session, member.team_name, page)
         inbox.log(session, member.username, member.team_name, "api: toegangslog bekeken")
