@@ -277,7 +277,7 @@ def run(sets: List[Tuple[str, List[Path], Dict[str, float]]], report_path: Optio
             servers.start_rasa()
             for name, paths, targets in sets:
                 report = measure(servers.bot, merge(paths))
-                reports[name] = {**report, "sets": [str(path.relative_to(ROOT)) for path in paths]}
+                reports[name] = {**report, "sets": [_shown(path) for path in paths]}
                 print_report(name, report, details)
                 for line in verdict(report, targets):
                     print(f"  target not met yet: {line}")
@@ -294,6 +294,12 @@ def run(sets: List[Tuple[str, List[Path], Dict[str, float]]], report_path: Optio
         print(f"full report: {report_path.relative_to(ROOT) if report_path.is_relative_to(ROOT) else report_path}")
     print(f"Safety screen through the running bot: {'BELOW THE FLOOR' if failed_any else 'floors held'}.")
     return 1 if failed_any else 0
+
+
+def _shown(path: Path) -> str:
+    """A set's path as the report shows it: from the repository root, or whole when outside it."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
