@@ -203,6 +203,25 @@ def analyse_text(text: str) -> Tuple[List[str], bool]:
     return [category for category in CATEGORY_PRIORITY if category in present], cleared
 
 
+@lru_cache(maxsize=1)
+def _settled_patterns() -> Tuple[re.Pattern, re.Pattern, re.Pattern]:
+    settled = knowledge.load("safety_patterns")["settled"]
+    return (
+        re.compile("|".join(settled["over"]), re.I),
+        re.compile("|".join(settled["joking"]), re.I),
+        re.compile("|".join(settled["conditional"]), re.I),
+    )
+
+
+def settled(text: str) -> bool:
+    """Whether the message says the danger is over with help in place ("zit al een jaar bij een
+    psycholoog en doe het niet meer", "hij heeft geen contact meer") or is a joke with a condition
+    ("ik sla hem als hij m'n fiets weer pakt lol"): then a certain reading gives the calm check
+    (the lines, and "is someone in danger now?"), not the route at once (safety_patterns.yml, `settled`)."""
+    over, joking, conditional = _settled_patterns()
+    return bool(over.search(text) or (joking.search(text) and conditional.search(text)))
+
+
 def screen_text(text: str) -> List[str]:
     """Safety categories found in ``text`` by the deterministic screen (no Rasa needed)."""
     return analyse_text(text)[0]
@@ -230,6 +249,7 @@ def grade(
     classifier_confidence: float,
     semantic: Optional[Dict[str, Any]],
     thresholds: Dict[str, float],
+    settled: bool = False,
 ) -> Verdict:
     """Combines the three readings of a message.
 
@@ -239,7 +259,9 @@ def grade(
     becomes the check instead. Uncertain (the check: "is someone in danger now?"): the classifier
     or the semantic reading leaning towards danger. Danger words the matcher found negated or
     harmless ("er wordt nooit geslagen") lower a reading by one grade. The check and the route
-    always show the lines; a category the semantic reading is unsure of gives all of them."""
+    always show the lines; a category the semantic reading is unsure of gives all of them. A
+    message that says the danger is over, or jokes with a condition (``settled``), gets the check
+    where it would get the route."""
     semantic = semantic or {}
     available = bool(semantic.get("available"))
     danger = float(semantic.get("danger", 0.0)) if available else 0.0
@@ -250,7 +272,7 @@ def grade(
         and float(semantic.get("category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5)
     ):
         guess = [semantic["category"]]
-    plainly_harmless = available and danger < thresholds.get("semantic_floor", 0.0)
+    plainly_harmless = (available and danger < thresholds.get("semantic_floor", 0.0)) or settled
     if matched:
         return Verdict("check" if plainly_harmless else "route", list(matched))
     sure = classifier_confidence >= thresholds["classifier_route"] or danger >= thresholds["semantic_route"]

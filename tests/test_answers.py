@@ -188,3 +188,14 @@ def test_without_the_encoder_the_classifier_still_screens():
 )
 def test_the_language_of_a_crisis_message(text, language):
     assert safety.other_language(text) == language
+
+
+def test_a_danger_that_is_over_or_a_joke_with_a_condition_gets_the_check_not_the_route():
+    over = "ik heb vorig jaar mezelf pijn gedaan maar ik zit al een jaar bij een psycholoog en doe het niet meer"
+    joke = "ik sla hem echt als hij m'n fiets weer pakt lol"
+    assert safety.settled(over) and safety.settled(joke)
+    assert not safety.settled("mijn vader slaat me als ik te laat thuis ben")  # a condition is no joke
+    assert not safety.settled("ik wil niet meer leven haha")  # laughing without a condition is not settled
+    sure = {"available": True, "danger": 0.95, "category": "self_harm", "category_confidence": 0.9}
+    assert safety.grade(["self_harm"], False, 0.0, sure, THRESHOLDS, settled=True).level == "check"
+    assert safety.grade(["self_harm"], False, 0.0, sure, THRESHOLDS).level == "route"

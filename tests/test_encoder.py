@@ -8,12 +8,13 @@ import random
 import signal
 import subprocess
 import sys
+import time
 import unicodedata
 
 import numpy as np
 import pytest
 
-from bot.encoder import DIM, MAX_CHARS, Encoder, get_encoder, normalise
+from bot.encoder import DIM, MAX_CHARS, RESTART_BACKOFF, START_TIMEOUT, Encoder, get_encoder, normalise
 
 HOSTILE = [
     "\ufdfa" * 10,
@@ -85,9 +86,14 @@ def test_hostile_unicode_never_hurts_the_caller(encoder):
     for text in HOSTILE + [random_text(rng) for _ in range(200)]:
         vector = encoder.encode(text)
         assert vector is None or (vector.shape == (DIM,) and np.isfinite(vector).all())
-    # Still serving afterwards (if this process had lost its engine, we would not be here).
+    # Still serving afterwards (if this process had lost its engine, we would not be here). On a
+    # busy machine a slow script can time out and the worker is then restarted after the back-off.
+    deadline = time.monotonic() + RESTART_BACKOFF + START_TIMEOUT
     vector = encoder.encode("Hoe lang moet mijn dochter wachten op hulp?")
-    assert vector.shape == (DIM,)
+    while vector is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        vector = encoder.encode("Hoe lang moet mijn dochter wachten op hulp?")
+    assert vector is not None and vector.shape == (DIM,)
     assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-4)
 
 

@@ -22,7 +22,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import analyse_text, grade
+from bot.safety import analyse_text, grade, settled
 
 logger = logging.getLogger(__name__)
 SAFETY_ENTITY = "safety_category"
@@ -83,7 +83,7 @@ class SafetyScreen(GraphComponent):
         if not semantic.get("available"):
             # Never a silently weaker screen: the outage is logged (no text) and counted.
             logger.warning("safety_screen.semantic_unavailable")
-        verdict = grade(matched, cleared, classifier, semantic, self.config)
+        verdict = grade(matched, cleared, classifier, semantic, self.config, settled=settled(text))
         # Which part fired, for the reports and for debugging (no text is copied here).
         message.set(
             "safety_screen",
