@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -16,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from bot.handoff import auth
 from tests.conftest import stored_handoff
-from tools.servers import MODEL, ROOT, Servers, free_port, wait_for
+from tools.servers import MODEL, ROOT, Servers, free_port
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,23 +59,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         servers.start_actions()
         servers.start_rasa()
         servers.env["WEGWIJZER_RASA_PUBLIC_URL"] = f"http://127.0.0.1:{servers.rasa_port}"
-        servers._start(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "--database-url",
-                servers.env["DATABASE_URL"],
-                "serve",
-                "--port",
-                str(web_port),
-                "--no-delivery",
-            ],
-        )
-        wait_for(
-            f"{web}/health", list(servers.processes.values()), [work / f"{name}.log" for name in servers.processes]
-        )
+        servers.start_web(web_port, "--no-delivery")
         auth.add_staff(servers.env["DATABASE_URL"], "anna", "Jeugd- en Gezinsteam Leiden", "Anna", PASSWORD)
         yield Stack(servers, web, tracker)
     finally:

@@ -11,7 +11,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import requests
 
@@ -101,6 +101,10 @@ class Servers:
             command, cwd=ROOT, env=self.env, stdout=open(log, "a"), stderr=subprocess.STDOUT
         )
 
+    def _wait(self, url: str) -> None:
+        """Waits until ``url`` answers; a process that exits meanwhile fails the start with its log."""
+        wait_for(url, list(self.processes.values()), [self.work / f"{name}.log" for name in self.processes])
+
     def start_waiting_times(self) -> None:
         """The waiting-times service, with the regional knowledge and example providers loaded."""
         port = free_port()
@@ -113,11 +117,7 @@ class Servers:
             capture_output=True,
         )
         self._start("waits", [sys.executable, "-m", "bot", "--database-url", url, "serve-waits", "--port", str(port)])
-        wait_for(
-            f"http://127.0.0.1:{port}/health",
-            list(self.processes.values()),
-            [self.work / f"{name}.log" for name in self.processes],
-        )
+        self._wait(f"http://127.0.0.1:{port}/health")
         self.env["WEGWIJZER_WAITS_URL"] = f"http://127.0.0.1:{port}"
         self.env["WEGWIJZER_KNOWLEDGE_SOURCE"] = "database"  # the actions read regions etc. from there
 
@@ -125,13 +125,23 @@ class Servers:
         self._start(
             "actions", [self.rasa_bin, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)]
         )
-        wait_for(
-            f"http://127.0.0.1:{self.actions_port}/health",
-            list(self.processes.values()),
-            [self.work / f"{name}.log" for name in self.processes],
-        )
+        self._wait(f"http://127.0.0.1:{self.actions_port}/health")
 
-    def start_rasa(self) -> None:
+    def start_web(self, port: Optional[int] = None, *serve_options: str) -> int:
+        """The web process (widget pages, team inbox and API) on ``port`` (a free one by default),
+        with extra options for `python -m bot serve`; returns the port."""
+        port = port or free_port()
+        self._start(
+            "web",
+            [sys.executable, "-m", "bot", "--database-url", self.env["DATABASE_URL"], "serve", "--port", str(port)]
+            + list(serve_options),
+        )
+        self._wait(f"http://127.0.0.1:{port}/health")
+        return port
+
+    def start_rasa(self, *options: str, wait: bool = True) -> None:
+        """The Rasa server with the trained model, with extra ``options`` for `rasa run`; ``wait``
+        False returns at once (the benchmark times the load itself)."""
         self._start(
             "rasa",
             [
@@ -147,13 +157,11 @@ class Servers:
                 str(self.rasa_port),
                 "--interface",
                 "127.0.0.1",
+                *options,
             ],
         )
-        wait_for(
-            f"http://127.0.0.1:{self.rasa_port}/",
-            list(self.processes.values()),
-            [self.work / f"{name}.log" for name in self.processes],
-        )
+        if wait:
+            self._wait(f"http://127.0.0.1:{self.rasa_port}/")
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from tools.servers import MODEL, ROOT, Servers, free_port, wait_for
+from tools.servers import ROOT, Servers, free_port
 
 RASA_VERSION_FILE = "rasa-version.txt"
 REFERENCE_HOME = ROOT / "build" / "bench_reference"
@@ -81,52 +81,18 @@ class FullStack(Servers):
         self.web_port: Optional[int] = None
         self.notes: List[str] = []
 
-    def start_web(self) -> None:
+    def start_web(self) -> Optional[int]:
         """The web process (team inbox, handoff delivery), when this checkout has one."""
         if not (ROOT / "bot" / "__main__.py").exists():
             self.notes.append("no web process in this checkout (bot/__main__.py): not started")
-            return
-        self.web_port = free_port()
-        self._start(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "--database-url",
-                self.env["DATABASE_URL"],
-                "serve",
-                "--port",
-                str(self.web_port),
-            ],
-        )
-        wait_for(
-            f"http://127.0.0.1:{self.web_port}/health",
-            list(self.processes.values()),
-            [self.work / f"{name}.log" for name in self.processes],
-        )
+            return None
+        self.web_port = super().start_web()
+        return self.web_port
 
     def start_rasa(self) -> None:
-        self._start(
-            "rasa",
-            [
-                self.rasa_bin,
-                "run",
-                "--model",
-                str(MODEL),
-                "--endpoints",
-                str(self.endpoints),
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--port",
-                str(self.rasa_port),
-                "--interface",
-                "127.0.0.1",
-                "--enable-api",
-                "--auth-token",
-                self.token,
-            ],
-        )
+        """Rasa with its HTTP API on (loopback, a random token), returning at once: the benchmark
+        times the load to the first answer itself."""
+        super().start_rasa("--enable-api", "--auth-token", self.token, wait=False)
 
     @property
     def url(self) -> str:
