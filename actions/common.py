@@ -13,29 +13,32 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import clarification, indicators, regions, texts
 from bot.turn import Message, Outcome, Say
 
-CLARIFICATION_SLOTS = clarification.SLOTS
-
 
 def slot_values(tracker: Tracker) -> Dict[Text, Any]:
-    return {name: tracker.get_slot(name) for name in CLARIFICATION_SLOTS}
+    return {name: tracker.get_slot(name) for name in clarification.SLOTS}
+
+
+def message(tracker: Tracker) -> Message:
+    """The latest message as NLU read it (bot/turn.py); the helpers below read parts of it."""
+    return Message.from_parse(tracker.latest_message)
 
 
 def latest_intent(tracker: Tracker) -> Tuple[Text, float]:
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    return intent.get("name") or "", float(intent.get("confidence") or 0.0)
+    latest = message(tracker)
+    return latest.intent, latest.confidence
 
 
 def latest_entities(tracker: Tracker) -> List[Dict[Text, Any]]:
-    return list((tracker.latest_message or {}).get("entities") or [])
+    return list(message(tracker).entities)
 
 
 def latest_text(tracker: Tracker) -> Text:
-    return (tracker.latest_message or {}).get("text") or ""
+    return message(tracker).text
 
 
 def latest_semantic(tracker: Tracker) -> Dict[Text, Any]:
     """The reading by meaning of the latest message (bot/nlu/semantic_reader.py), or {}."""
-    return (tracker.latest_message or {}).get("semantic") or {}
+    return dict(message(tracker).semantic)
 
 
 def conversation_ref(tracker: Tracker) -> Tuple[Text, List[SlotSet]]:
@@ -67,10 +70,6 @@ def say(
     """Sends text ``key`` from texts/chat.yml in the version for the asker's role."""
     message = texts.render(key, role or tracker.get_slot("referrer_role"), **values)
     dispatcher.utter_message(text=message["text"], buttons=buttons or message.get("buttons") or [])
-
-
-def message(tracker: Tracker) -> Message:
-    return Message.from_parse(tracker.latest_message)
 
 
 async def carry_out(dispatcher, tracker: Tracker, outcome: Outcome) -> List[EventType]:

@@ -29,7 +29,6 @@ from bot.handoff import contact as contact_rules
 from bot.handoff import store, summary
 from bot.turn import CLEARED, RESUME, ROUTE, Message, Outcome, Record, SideQuestion, screen
 
-HANDOFF_SLOTS = ["consent_answers", "contact_name", "contact_phone", "contact_email", "school_involved"]
 CONTACT_STEPS = ["contact_name", "contact_phone", "contact_email", "school_involved"]
 # What the referrer can change in the summary before sending. Age, municipality and role were
 # checked in the first summary; changing them would change the consent asked, so not here.
@@ -53,8 +52,6 @@ NOT_APPLICABLE = re.compile(
     r"(naar|op) (school|de opvang|opvang)|\bgeen school\b|\bgaat nergens heen\b"
 )
 MAX_SCHOOL_CHARS = 300
-# How the form ended (slot handoff_state): the rules and action_handoff_closing read it.
-ENDED = ("sent", "declined", "failed", "not_possible", "interrupted")
 
 
 @dataclass
