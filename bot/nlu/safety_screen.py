@@ -22,6 +22,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_reader import CLASSIFIER_DANGER
 from bot.safety import analyse_text, grade, settled
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,11 @@ class SafetyScreen(GraphComponent):
             (item for item in ranking if item.get("name") != self.config["fallback_intent"]), message.get(INTENT) or {}
         )
         # The fallback classifier may have put `nlu_fallback` first: the ranking below it counts.
-        classifier = float(top.get("confidence", 0.0)) if top.get("name") == danger else 0.0
+        # With the semantic intent reading in the pipeline, DIET's own danger confidence is the
+        # classifier's voice (the thresholds below were set on it).
+        classifier = message.get(CLASSIFIER_DANGER)
+        if classifier is None:
+            classifier = float(top.get("confidence", 0.0)) if top.get("name") == danger else 0.0
         semantic = message.get("semantic") or {}
         if not semantic.get("available"):
             # Never a silently weaker screen: the outage is logged (no text) and counted.

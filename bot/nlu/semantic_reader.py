@@ -69,6 +69,40 @@ def _probabilities(model: Dict[str, Any], features: Any) -> Dict[str, float]:
     return {label: float(value) for label, value in zip(model["classes"], scores, strict=False)}
 
 
+def save_models(directory: Path, models: Dict[str, Dict[str, Any]], vectorizer: Any) -> None:
+    """Logistic regressions as arrays (models.npz, models.yml) and the n-gram vocabulary (chars.pkl)."""
+    arrays, meta = {}, {}
+    for name, model in models.items():
+        key = name.replace(":", "__")
+        arrays[f"{key}__coef"] = model["coef"]
+        arrays[f"{key}__intercept"] = model["intercept"]
+        meta[name] = {"key": key, "classes": model["classes"]}
+    np.savez(directory / "models.npz", **arrays)
+    if vectorizer is not None:
+        with open(directory / "chars.pkl", "wb") as handle:
+            pickle.dump(vectorizer, handle)
+    (directory / "models.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+
+
+def load_models(directory: Path) -> Tuple[Dict[str, Dict[str, Any]], Any]:
+    meta = yaml.safe_load((directory / "models.yml").read_text(encoding="utf-8"))
+    arrays = np.load(directory / "models.npz")
+    models = {
+        name: {
+            "classes": info["classes"],
+            "coef": arrays[f"{info['key']}__coef"],
+            "intercept": arrays[f"{info['key']}__intercept"],
+        }
+        for name, info in meta.items()
+    }
+    vectorizer = None
+    chars = directory / "chars.pkl"
+    if chars.exists():
+        with open(chars, "rb") as handle:
+            vectorizer = pickle.load(handle)  # written by our own training, in the model archive
+    return models, vectorizer
+
+
 def _read_sets(patterns: List[str]) -> Tuple[List[str], List[str], List[str]]:
     """Harmful texts with their category, and harmless texts, from the labelled safety sets.
     Short follow-ups (`after`) only mean danger after what came before: they are read in that
@@ -161,17 +195,7 @@ class SemanticReader(GraphComponent):
 
     def _persist(self) -> None:
         with self._storage.write_to(self._resource) as directory:
-            arrays, meta = {}, {}
-            for name, model in self.models.items():
-                key = name.replace(":", "__")
-                arrays[f"{key}__coef"] = model["coef"]
-                arrays[f"{key}__intercept"] = model["intercept"]
-                meta[name] = {"key": key, "classes": model["classes"]}
-            np.savez(directory / "models.npz", **arrays)
-            if self.vectorizer is not None:
-                with open(directory / "chars.pkl", "wb") as handle:
-                    pickle.dump(self.vectorizer, handle)
-            (directory / "models.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+            save_models(directory, self.models, self.vectorizer)
 
     @classmethod
     def load(
@@ -186,18 +210,7 @@ class SemanticReader(GraphComponent):
         vectorizer = None
         try:
             with model_storage.read_from(resource) as directory:
-                meta = yaml.safe_load((directory / "models.yml").read_text(encoding="utf-8"))
-                arrays = np.load(directory / "models.npz")
-                for name, info in meta.items():
-                    models[name] = {
-                        "classes": info["classes"],
-                        "coef": arrays[f"{info['key']}__coef"],
-                        "intercept": arrays[f"{info['key']}__intercept"],
-                    }
-                chars = directory / "chars.pkl"
-                if chars.exists():
-                    with open(chars, "rb") as handle:
-                        vectorizer = pickle.load(handle)  # written by our own training, in the model archive
+                models, vectorizer = load_models(directory)
         except ValueError:
             logger.warning("semantic_reader.not_trained")
         return cls(config, model_storage, resource, models, vectorizer)

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from tests import nlu_report, safety_report
+from tools import nlu_report, safety_report
 from tools.bench.stack import FullStack, wait_for_first_answer
 from tools.evaluation import provenance, report, routing
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from tests import nlu_report, safety_report
+from tools import nlu_report, safety_report
 
 ROUTING_TARGET = 0.95
 
