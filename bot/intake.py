@@ -195,7 +195,9 @@ def parse_role(text: str, asked: bool = False) -> Optional[str]:
             lowered,
         )
         alone = asked and re.search(r"(?<![\w-])" + escaped + r"(?![\w-])", lowered)
-        if stated or alone:
+        # "POH-jeugd hier, ..." or "huisarts hier": a professional opening with who they are.
+        opening = role in ("gp", "school") and re.match(r"\W*" + escaped + r"\s+hier\s*(?:[,.:;!-]|$)", lowered)
+        if stated or alone or opening:
             return role
     return None
 

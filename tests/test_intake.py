@@ -51,6 +51,12 @@ def test_municipality(text, asked, expected):
         ("ik ben 15 en ik voel me somber", False, "youth"),
         ("mijn vader slaat me", False, None),  # a child naming a parent is not the parent asking
         ("hij wil niet naar school", False, None),
+        ("POH-jeugd hier, ik zoek wat lichte opties voor een jongen", False, "gp"),
+        ("Zorgcoördinator hier. Leerling 3 havo verzuimt veel", False, "school"),
+        ("mijn moeder hier in huis drinkt veel", False, None),
+        ("de mentor hier op school helpt me niet", False, None),
+        ("mentor hier op school helpt me niet", False, None),
+        ("huisarts hier", False, "gp"),
     ],
 )
 def test_role(text, asked, role):
