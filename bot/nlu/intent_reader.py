@@ -28,9 +28,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 
-from bot import encoder as sentence_encoder
-from bot.nlu.encoder_featurizer import EMBEDDING, FAILED
-from bot.nlu.semantic_reader import _logistic, _probabilities, load_models, save_models
+from bot.nlu.encoder_featurizer import FAILED
+from bot.nlu.semantic_reader import (
+    _logistic,
+    _probabilities,
+    example_vectors,
+    load_models,
+    message_vector,
+    save_models,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +93,9 @@ class SemanticIntentClassifier(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        vectors = [m.get(EMBEDDING) for m in examples]
-        missing = [i for i, vector in enumerate(vectors) if vector is None]
-        if missing:
-            encoded = sentence_encoder.get_encoder().encode_many([examples[i].get(TEXT) for i in missing])
-            for i, vector in zip(missing, encoded, strict=True):
-                vectors[i] = vector
         texts = [m.get(TEXT) for m in examples]
         self.vectorizer = _vectorizer().fit(texts)
-        features = self._features(np.vstack([np.asarray(v).reshape(-1) for v in vectors]), texts)
+        features = self._features(example_vectors(examples), texts)
         self.model = _logistic(features, [m.get(INTENT) for m in examples], self.config["strength"])
         with self._storage.write_to(self._resource) as directory:
             save_models(directory, {"intent": self.model}, self.vectorizer)
@@ -137,10 +137,10 @@ class SemanticIntentClassifier(GraphComponent):
             float(diet_top.get("confidence", 0.0)) if diet_top.get("name") == danger else 0.0,
             add_to_output=False,
         )
-        vector = message.get(EMBEDDING)
+        vector = message_vector(message)
         if not text or self.model is None or vector is None or message.get(FAILED):
             return
-        semantic = _probabilities(self.model, self._features(np.asarray(vector).reshape(1, -1), [text]))
+        semantic = _probabilities(self.model, self._features(vector.reshape(1, -1), [text]))
         weight = self.config["semantic_weight"]
         blended = {
             name: weight * semantic.get(name, 0.0) + (1 - weight) * diet.get(name, 0.0)

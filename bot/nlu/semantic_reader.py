@@ -69,6 +69,24 @@ def _probabilities(model: Dict[str, Any], features: Any) -> Dict[str, float]:
     return {label: float(value) for label, value in zip(model["classes"], scores, strict=False)}
 
 
+def message_vector(message: Message) -> Optional[np.ndarray]:
+    """The sentence vector `SentenceEncoderFeaturizer` stored on the message, as one row."""
+    vector = message.get(EMBEDDING)
+    return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
+
+
+def example_vectors(examples: List[Message]) -> np.ndarray:
+    """The sentence vectors of training examples, one row each: the featurizer's where it stored
+    one, encoded here (in one batch) for the rest."""
+    vectors = [message_vector(message) for message in examples]
+    missing = [i for i, vector in enumerate(vectors) if vector is None]
+    if missing:
+        encoded = sentence_encoder.get_encoder().encode_many([examples[i].get(TEXT) for i in missing])
+        for i, vector in zip(missing, encoded, strict=True):
+            vectors[i] = np.asarray(vector, dtype=np.float32).reshape(-1)
+    return np.vstack(vectors) if vectors else np.zeros((0, sentence_encoder.DIM), dtype=np.float32)
+
+
 def save_models(directory: Path, models: Dict[str, Dict[str, Any]], vectorizer: Any) -> None:
     """Logistic regressions as arrays (models.npz, models.yml) and the n-gram vocabulary (chars.pkl)."""
     arrays, meta = {}, {}
@@ -163,17 +181,12 @@ class SemanticReader(GraphComponent):
         encoder.check()
         danger = self.config["danger_intent"]
         examples = [m for m in training_data.intent_examples if m.get(TEXT) and m.get(INTENT)]
-        nlu_vectors = [self._vector(m) for m in examples]
-        missing = [i for i, v in enumerate(nlu_vectors) if v is None]
-        if missing:
-            encoded = encoder.encode_many([examples[i].get(TEXT) for i in missing])
-            for i, vector in zip(missing, encoded, strict=False):
-                nlu_vectors[i] = vector
+        nlu_vectors = example_vectors(examples)
         nlu_labels = ["danger" if m.get(INTENT) == danger else "safe" for m in examples]
 
         harmful, categories, harmless = _read_sets(self.config["safety_sets"])
         set_vectors = encoder.encode_many(harmful + harmless)
-        features = np.vstack([np.array(nlu_vectors), set_vectors])
+        features = np.vstack([nlu_vectors, set_vectors])
         labels = nlu_labels + ["danger"] * len(harmful) + ["safe"] * len(harmless)
         self.models["safety"] = _logistic(features, labels, self.config["safety_strength"])
         # Beside the meaning, the letters: character n-grams on the same examples catch slang,
@@ -216,11 +229,6 @@ class SemanticReader(GraphComponent):
         return cls(config, model_storage, resource, models, vectorizer)
 
     # --- reading -----------------------------------------------------------------------------
-    @staticmethod
-    def _vector(message: Message) -> Optional[np.ndarray]:
-        vector = message.get(EMBEDDING)
-        return None if vector is None else np.asarray(vector, dtype=np.float32).reshape(-1)
-
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
@@ -231,7 +239,7 @@ class SemanticReader(GraphComponent):
         return messages
 
     def read(self, message: Message) -> Dict[str, Any]:
-        vector = self._vector(message)
+        vector = message_vector(message)
         if vector is None or message.get(FAILED) or not self.models:
             return {"available": False}
         reading: Dict[str, Any] = {"available": True, "answers": {}}
