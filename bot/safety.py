@@ -284,6 +284,19 @@ def grade(
     return Verdict(None, [])
 
 
+def in_context(semantic: Optional[Dict[str, Any]], thresholds: Dict[str, float]) -> Verdict:
+    """The check for a follow-up that leans towards danger only together with the message before
+    it ("ik denk dat ik er binnenkort een einde aan maak haha", then "ik meen het echt"): read in
+    context the screen is never certain, so it asks (bot/nlu/semantic_reader.py, `context_danger`)."""
+    semantic = semantic or {}
+    danger = semantic.get("context_danger")
+    if not semantic.get("available") or danger is None or float(danger) < thresholds["semantic_check"]:
+        return Verdict(None, [])
+    sure_of_kind = float(semantic.get("context_category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5)
+    category = semantic.get("context_category")
+    return Verdict("check", [category] if sure_of_kind and category in ROUTE_GROUPS else ["unspecified"])
+
+
 # --- crisis messages in other languages ---------------------------------------------------------
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _LANGUAGE_WORDS = {

@@ -8,8 +8,9 @@ form ends): `clarification.decide_turn` (bot/clarification.py) and `handoff_turn
 
 `screen` comes first in every turn: a certain signal gives the route (`escalate`) and ends the
 form; an uncertain one gives the calm check (`ask_check`), after which the questions go on; the
-answer to the check is screened too (only a plain "no" clears it); the message after a route is
-read in that context (`follow_up`).
+answer to the check is screened too (a plain "no" clears it; an answer that is neither yes nor no
+and leans nowhere near danger gets the check once more in other words, `ask_again`); the message
+after a route is read in that context (`follow_up`).
 """
 
 from __future__ import annotations
@@ -160,7 +161,10 @@ def escalate(slots: Mapping[str, Any], message: Message, also: Sequence[str] = (
     outcome.records.append(Record("safety", route=group))
     # The next message is read in this context first ("ja, elke avond"), not as a new question.
     outcome.updates.update(
-        safety_categories=sorted(set(seen) | set(categories)), safety_pending=True, safety_check=None
+        safety_categories=sorted(set(seen) | set(categories)),
+        safety_pending=True,
+        safety_check=None,
+        safety_check_again=False,
     )
     return outcome
 
@@ -173,7 +177,15 @@ def ask_check(message: Message) -> Outcome:
         outcome.say("safety_other_language", role=language)
     outcome.say("safety_check")
     outcome.records.append(Record("safety_check"))
-    outcome.updates["safety_check"] = message.safety_categories()
+    outcome.updates.update(safety_check=message.safety_categories(), safety_check_again=False)
+    return outcome
+
+
+def ask_again() -> Outcome:
+    """The check once more, in other words, after an answer that was neither yes nor no; with
+    every line, as the check itself."""
+    outcome = Outcome(updates={"safety_check_again": True})
+    outcome.say("safety_check_again", lines=lines_for([]))
     return outcome
 
 
@@ -207,19 +219,28 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         if message.is_button and intent not in ("affirm", "deny", "signal_danger"):
             # A button of the open question instead of an answer to the check: no danger was
             # indicated, so the check is closed and the answer is read as usual.
-            return CLEARED, Outcome(updates={"safety_check": None})
+            return CLEARED, Outcome(updates={"safety_check": None, "safety_check_again": False})
         if intent == "signal_danger" and message.safety_level == ROUTE:
             return ROUTE, escalate(slots, message, also=pending_check)
-        reading = answers.yes_no(message.text, intent, message.confidence, message.semantic)
+        # Yes or no from the words and the intent only: the semantic yes/no reading is for the
+        # form's closed questions and leans towards "yes" for a lone word ("school", "huisarts").
+        reading = answers.yes_no(message.text, intent, message.confidence)
         # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
         plain = len(re.findall(r"\w+", message.text)) <= PLAIN_NO_WORDS and intent != "signal_danger"
-        if reading == "no" and (plain or message.is_button):
-            outcome = Outcome(updates={"safety_check": None})
+        if reading == "no" and (plain or message.is_button or _plainly_harmless(message)):
+            # "nee hoor", or a no with more words that lean nowhere near danger ("nee hoor, het
+            # was een ongelukje in de keuken"); "nee, er was niks te eten" says more than no.
+            outcome = Outcome(updates={"safety_check": None, "safety_check_again": False})
             outcome.say("safety_check_clear")
             return RESUME, outcome
         if reading != "yes" and intent != "signal_danger" and _answers_the_open_question(slots, message):
             # Passed by with an answer to the open question ("een half jaar"): the check is closed.
-            return CLEARED, Outcome(updates={"safety_check": None})
+            return CLEARED, Outcome(updates={"safety_check": None, "safety_check_again": False})
+        if reading != "yes" and intent != "signal_danger" and _plainly_harmless(message):
+            if not slots.get("safety_check_again"):
+                # Neither yes nor no, and nothing in it leans towards danger ("weet ik niet goed",
+                # "huisarts" before the role was asked): asked once more in other words, with the lines.
+                return CHECK, ask_again()
         # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
         return ROUTE, escalate(slots, message, also=pending_check)
     if intent == "signal_danger":
@@ -233,14 +254,22 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
     return None
 
 
-def _answers_the_open_question(slots: Mapping[str, Any], message: Message) -> bool:
-    """Whether the message reads as an answer to the question that was open when the check came:
-    a value for a closed question, or, for an open one, words the semantic reading finds plainly
-    harmless."""
-    requested = slots.get("requested_slot")
-    if not requested or requested not in clarification.QUESTION_ORDER:
+def _plainly_harmless(message: Message) -> bool:
+    """Whether the semantic reading finds nothing towards danger in the message, alone or read
+    together with the message before it."""
+    semantic = message.semantic
+    if not semantic.get("available"):
         return False
-    if requested in intake.FREE_TEXT_SLOTS:
-        return bool(message.semantic.get("available")) and float(message.semantic.get("danger", 1.0)) < PASS_BY_BELOW
-    turn = clarification.read_turn(slots, message.text, requested, list(message.entities), None, message.semantic)
+    danger = max(float(semantic.get("danger", 1.0)), float(semantic.get("context_danger") or 0.0))
+    return danger < PASS_BY_BELOW
+
+
+def _answers_the_open_question(slots: Mapping[str, Any], message: Message) -> bool:
+    """Whether the message plainly answers the question that comes after the check ("een half
+    jaar"), by its words: that question was not shown yet, so a reading by meaning alone, or any
+    free text, is not taken as its answer (it gets the check once more instead)."""
+    requested = slots.get("requested_slot")
+    if not requested or requested not in clarification.QUESTION_ORDER or requested in intake.FREE_TEXT_SLOTS:
+        return False
+    turn = clarification.read_turn(slots, message.text, requested, list(message.entities), None, None)
     return requested in turn.updates and turn.problem is None

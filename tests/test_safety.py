@@ -18,6 +18,9 @@ from bot import knowledge, safety
         ("ze krijgt thuis geen eten", "neglect"),
         ("ze moet deze zomer trouwen met haar neef", "forced_marriage"),
         ("hij staat nu met een mes voor de deur", "acute_danger"),
+        ("mijn zoon van 8 is kwijt, al 2 uur", "acute_danger"),
+        ("ons dochtertje is zoek", "acute_danger"),
+        ("de vriend van mijn moeder mept mijn broertje", "violence"),  # an adult, not a sibling fight
     ],
 )
 def test_danger_is_found(text, category):
@@ -38,6 +41,9 @@ def test_danger_is_found(text, category):
         "de huisarts vond geen aanwijzingen voor seksueel misbruik",
         "hij heeft nooit gezegd dat hij dood wil",
         "ze wil niet meer naar hockey",
+        "mijn zoon is zijn motivatie kwijt",
+        "mijn broer slaat mijn zusje met een kussen",
+        "mijn dochter is haar telefoon kwijt sinds gisteren",
     ],
 )
 def test_harmless_wording_is_not_an_alarm(text):
@@ -81,3 +87,27 @@ def test_wording_found_in_the_routing_vignettes_is_recognised(text, category):
 
 def test_finishing_school_is_not_violence():
     assert safety.analyse_text("dat ze haar school afmaakt en weer met ons praat")[0] == []
+
+
+THRESHOLDS = {"semantic_check": 0.5, "category_confidence": 0.5}
+
+
+def test_a_follow_up_that_leans_towards_danger_only_with_the_message_before_gets_the_check():
+    reading = {"available": True, "danger": 0.1, "context_danger": 0.7, "context_category": "suicide"}
+    sure = {**reading, "context_category_confidence": 0.8}
+    assert safety.in_context(sure, THRESHOLDS) == safety.Verdict("check", ["suicide"])
+    # Unsure of the kind: the check names every line.
+    unsure = {**reading, "context_category": "suicide", "context_category_confidence": 0.3}
+    assert safety.in_context(unsure, THRESHOLDS) == safety.Verdict("check", ["unspecified"])
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        {"available": True, "danger": 0.1},  # the message before did not lean towards danger
+        {"available": True, "danger": 0.1, "context_danger": 0.3},
+        {"available": False},
+    ],
+)
+def test_a_follow_up_that_stays_harmless_in_context_gets_nothing(reading):
+    assert safety.in_context(reading, THRESHOLDS).level is None

@@ -75,6 +75,41 @@ def test_a_plain_no_to_the_check_clears_it_and_the_question_comes_again():
     assert outcome.updates["safety_check"] is None
 
 
+def _harmless(text: str, intent: str = "inform", danger: float = 0.05) -> Message:
+    return Message(text=text, intent=intent, confidence=0.8, semantic={"available": True, "danger": danger})
+
+
+def test_an_answer_that_is_neither_yes_nor_no_gets_the_check_once_more_then_a_no_clears_it():
+    slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["unspecified"]}
+    again = clarification_turn(slots, _harmless("tja, dat vind ik moeilijk te zeggen"))
+    assert keys(again) == ["safety_check_again"] and not again.ends_form
+    assert "0800-2000" in again.replies[0].values["lines"]
+    slots = {**slots, **again.updates}
+    cleared = clarification_turn(slots, _harmless("nee", "deny"))
+    assert keys(cleared) == ["safety_check_clear", "ask_duration"] and cleared.updates["safety_check"] is None
+
+
+def test_a_no_with_more_words_clears_the_check_only_when_they_lean_nowhere_near_danger():
+    slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["neglect"]}
+    cleared = clarification_turn(slots, _harmless("nee hoor, het was een ongelukje in de keuken", "deny"))
+    assert keys(cleared) == ["safety_check_clear", "ask_duration"]
+    routed = clarification_turn(slots, _harmless("nee, er was niks te eten", "deny", danger=0.7))
+    assert "safety_violence" in keys(routed) and routed.ends_form
+
+
+def test_a_second_unclear_answer_to_the_check_gets_the_route():
+    slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["neglect"]}
+    slots = {**slots, **clarification_turn(slots, _harmless("dat weet ik eigenlijk niet goed")).updates}
+    outcome = clarification_turn(slots, _harmless("dat weet ik eigenlijk niet goed"))
+    assert "safety_violence" in keys(outcome) and outcome.ends_form
+
+
+def test_an_unclear_answer_to_the_check_that_leans_towards_danger_gets_the_route_at_once():
+    slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["neglect"]}
+    outcome = clarification_turn(slots, _harmless("vanavond als iedereen slaapt", danger=0.6))
+    assert "safety_violence" in keys(outcome) and outcome.ends_form
+
+
 def test_a_side_question_is_answered_and_the_open_question_asked_again():
     outcome = clarification_turn(ASKED_AGE, Message(text="wat kost dat?", intent="ask_costs", confidence=0.9))
     assert keys(outcome) == ["side:ask_costs", "ask_child_age"]

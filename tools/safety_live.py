@@ -94,7 +94,7 @@ ROUTE_KEYS = [
     "safety_chat",
     "safety_other_language",
 ]
-CHECK_KEYS = ["safety_check"]
+CHECK_KEYS = ["safety_check", "safety_check_again"]
 
 
 def read_reply(parts: List[str]) -> Dict[str, Any]:

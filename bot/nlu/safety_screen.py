@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.intent_reader import CLASSIFIER_DANGER
-from bot.safety import analyse_text, grade, settled
+from bot.safety import analyse_text, grade, in_context, settled
 
 logger = logging.getLogger(__name__)
 SAFETY_ENTITY = "safety_category"
@@ -89,6 +89,8 @@ class SafetyScreen(GraphComponent):
             # Never a silently weaker screen: the outage is logged (no text) and counted.
             logger.warning("safety_screen.semantic_unavailable")
         verdict = grade(matched, cleared, classifier, semantic, self.config, settled=settled(text))
+        if not verdict.level:
+            verdict = in_context(semantic, self.config)
         # Which part fired, for the reports and for debugging (no text is copied here).
         message.set(
             "safety_screen",
@@ -98,6 +100,7 @@ class SafetyScreen(GraphComponent):
                 "classifier_top": top.get("name"),
                 "classifier_confidence": round(float(top.get("confidence", 0.0)), 4),
                 "semantic_danger": semantic.get("danger"),
+                "context_danger": semantic.get("context_danger"),
                 "level": verdict.level,
             },
             add_to_output=True,

@@ -3,6 +3,9 @@
 
 - Safety: how likely the message signals danger to a child, and which kind, from a logistic
   regression on the labelled safety sets and the NLU examples. `SafetyScreen` grades it.
+- Context: when the message before this one leaned towards danger without a signal ("ik denk dat
+  ik er binnenkort een einde aan maak haha"), the two are also read together, so a short follow-up
+  ("ik meen het echt") is read in that context (`context_danger`; `SafetyScreen` gives the check).
 - Answers: what a typed answer means for each choice question (how much impact, how long, what
   was tried and whether it helped, yes or no, school involved, who is asking), from the examples
   in bot/knowledge/answer_examples.yml. The actions take the reading for the open question.
@@ -24,6 +27,8 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -149,6 +154,9 @@ class SemanticReader(GraphComponent):
             "safety_strength": 64.0,
             "chars_strength": 8.0,
             "answer_strength": 16.0,
+            # The message before leaned towards danger (semantic danger from here, or danger words
+            # the matcher found negated or harmless) without a signal: read the two together.
+            "context_near": 0.3,
         }
 
     def __init__(
@@ -232,10 +240,16 @@ class SemanticReader(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+        """``tracker`` is the conversation before this message (Rasa passes it at inference; an
+        empty one for `/model/parse` and the NLU tests)."""
+        earlier = self._near_message(tracker)
         for message in messages:
             if message.get(TEXT):
-                message.set(SEMANTIC_KEY, self.read(message), add_to_output=True)
+                reading = self.read(message)
+                if earlier and reading.get("available"):
+                    reading.update(self._read_in_context(earlier, message.get(TEXT)))
+                message.set(SEMANTIC_KEY, reading, add_to_output=True)
         return messages
 
     def read(self, message: Message) -> Dict[str, Any]:
@@ -243,12 +257,7 @@ class SemanticReader(GraphComponent):
         if vector is None or message.get(FAILED) or not self.models:
             return {"available": False}
         reading: Dict[str, Any] = {"available": True, "answers": {}}
-        danger = _probabilities(self.models["safety"], vector).get("danger", 0.0)
-        if self.vectorizer is not None and "safety_chars" in self.models:
-            # Sparse: a message has a few hundred of the n-grams, the vocabulary tens of thousands.
-            letters = self.vectorizer.transform([message.get(TEXT)])
-            danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
-        reading["danger"] = round(float(danger), 4)
+        reading["danger"] = self._danger(vector, message.get(TEXT))
         category = _probabilities(self.models["category"], vector)
         best = max(category, key=category.get)
         reading["category"], reading["category_confidence"] = best, round(category[best], 4)
@@ -258,3 +267,43 @@ class SemanticReader(GraphComponent):
                 value = max(scores, key=scores.get)
                 reading["answers"][name.split(":", 1)[1]] = {"value": value, "confidence": round(scores[value], 4)}
         return reading
+
+    def _danger(self, vector: np.ndarray, text: str) -> float:
+        danger = _probabilities(self.models["safety"], vector).get("danger", 0.0)
+        if self.vectorizer is not None and "safety_chars" in self.models:
+            # Sparse: a message has a few hundred of the n-grams, the vocabulary tens of thousands.
+            letters = self.vectorizer.transform([text])
+            danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
+        return round(float(danger), 4)
+
+    def _near_message(self, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
+        """The text of the user's previous message when it leaned towards danger without getting a
+        signal (then the actions did not read the next message in its context), else None."""
+        # From all events: a message the fallback reverted ("Dat begreep ik niet") was still said.
+        events = tracker.events if tracker is not None else []
+        latest = next((event for event in reversed(events) if isinstance(event, UserUttered)), None)
+        if latest is None or not latest.text or latest.text.startswith("/"):
+            return None
+        screened = (latest.parse_data or {}).get("safety_screen") or {}
+        if screened.get("level"):
+            return None  # a route or the check: the actions read the next message in that context
+        danger = screened.get("semantic_danger")
+        leaning = danger is not None and float(danger) >= self.config["context_near"]
+        return latest.text if leaning or screened.get("matcher_cleared") else None
+
+    def _read_in_context(self, earlier: str, text: str) -> Dict[str, Any]:
+        """The danger (and its kind) of the previous message and this one read together."""
+        # The encoder keeps the first MAX_CHARS characters: keep this message whole, cut the earlier one.
+        room = max(0, sentence_encoder.MAX_CHARS - len(text) - 1)
+        joined = f"{earlier[-room:] if room else ''} {text}".strip()
+        vector = sentence_encoder.get_encoder().encode(joined)
+        if vector is None:
+            return {}  # the encoder is away: the outage is logged and counted by the encoder
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+        category = _probabilities(self.models["category"], vector)
+        best = max(category, key=category.get)
+        return {
+            "context_danger": self._danger(vector, joined),
+            "context_category": best,
+            "context_category_confidence": round(category[best], 4),
+        }
