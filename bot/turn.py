@@ -227,7 +227,9 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         reading = answers.yes_no(message.text, intent, message.confidence)
         # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
         plain = len(re.findall(r"\w+", message.text)) <= PLAIN_NO_WORDS and intent != "signal_danger"
-        if reading == "no" and (plain or message.is_button or _plainly_harmless(message)):
+        if reading == "no" and (
+            plain or message.is_button or (intent != "signal_danger" and _plainly_harmless(message))
+        ):
             # "nee hoor", or a no with more words that lean nowhere near danger ("nee hoor, het
             # was een ongelukje in de keuken"); "nee, er was niks te eten" says more than no.
             outcome = Outcome(updates={"safety_check": None, "safety_check_again": False})

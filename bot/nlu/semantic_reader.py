@@ -8,7 +8,9 @@
   ("ik meen het echt") is read in that context (`context_danger`; `SafetyScreen` gives the check).
 - Answers: what a typed answer means for each choice question (how much impact, how long, what
   was tried and whether it helped, yes or no, school involved, who is asking), from the examples
-  in bot/knowledge/answer_examples.yml. The actions take the reading for the open question.
+  in bot/knowledge/answer_examples.yml. The actions take the reading for the open question. The role,
+  duration and impact readings also know "none of these" (learnt from the other questions' answers),
+  so "huisarts" is not read as a duration nor "dat weet ik niet" as a role.
 
 The readings go into the parse data under `semantic` (numbers and labels only, never text).
 """
@@ -40,6 +42,7 @@ from bot.safety import normal_category
 logger = logging.getLogger(__name__)
 
 SEMANTIC_KEY = "semantic"
+NONE = "none"  # the answer readings' "none of these"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -157,6 +160,13 @@ class SemanticReader(GraphComponent):
             # The message before leaned towards danger (semantic danger from here, or danger words
             # the matcher found negated or harmless) without a signal: read the two together.
             "context_near": 0.3,
+            # Which questions' examples teach a question's "none of these" (not those that share
+            # its yes/no answers: "ja de mentor weet ervan" is a yes).
+            "none_from": {
+                "role": ["impact", "duration", "tried", "yes_no", "school_involved"],
+                "duration": ["role", "impact", "yes_no", "school_involved"],
+                "impact": ["role", "duration", "yes_no", "school_involved"],
+            },
         }
 
     def __init__(
@@ -208,6 +218,16 @@ class SemanticReader(GraphComponent):
         for question, values in answers.items():
             texts = [text for value, items in values.items() for text in items]
             value_labels = [str(value) for value, items in values.items() for _ in items]
+            # "None of these": the answers to other questions ("huisarts" is no duration, "dat weet ik
+            # niet" no role), so a text that answers something else is not forced into a value.
+            others = {
+                text
+                for other in self.config["none_from"].get(question, [])
+                for items in (answers.get(other) or {}).values()
+                for text in items
+            } - set(texts)
+            texts += sorted(others)
+            value_labels += [NONE] * len(others)
             self.models[f"answer:{question}"] = _logistic(
                 encoder.encode_many(texts), value_labels, self.config["answer_strength"]
             )
@@ -265,7 +285,8 @@ class SemanticReader(GraphComponent):
             if name.startswith("answer:"):
                 scores = _probabilities(model, vector)
                 value = max(scores, key=scores.get)
-                reading["answers"][name.split(":", 1)[1]] = {"value": value, "confidence": round(scores[value], 4)}
+                if value != NONE:  # an answer to something else: no reading for this question
+                    reading["answers"][name.split(":", 1)[1]] = {"value": value, "confidence": round(scores[value], 4)}
         return reading
 
     def _danger(self, vector: np.ndarray, text: str) -> float:
