@@ -144,7 +144,7 @@ def test_an_answer_to_something_else_is_not_stored_as_this_answer(bot, question_
     sender = _in_form(bot, question_step)
     reply = bot.say(sender, answer)
     assert not_asked_next not in reply
-    assert PARENT_PATH[question_step - 1][1] in reply or "Kies" in reply or "begreep" in reply
+    assert PARENT_PATH[question_step - 1][1] in reply  # the same question again, explained
 
 
 def test_an_ordinary_follow_up_to_an_ordinary_message_gets_no_safety_line(bot):
