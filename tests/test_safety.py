@@ -21,6 +21,11 @@ from bot import knowledge, safety
         ("mijn zoon van 8 is kwijt, al 2 uur", "acute_danger"),
         ("ons dochtertje is zoek", "acute_danger"),
         ("de vriend van mijn moeder mept mijn broertje", "violence"),  # an adult, not a sibling fight
+        ("ik ben wel klaar met leven eigenlijk", "suicide"),
+        ("mi no ke biba mas", "suicide"),  # Papiamento
+        ("ik kras alleen een beetje met een schaar als ik boos ben", "self_harm"),
+        ("ik heb gain zin meer in t leven", "suicide"),  # Gronings
+        ("ie heb een blaffer bij zich", "acute_danger"),  # slang for a gun
     ],
 )
 def test_danger_is_found(text, category):
@@ -43,6 +48,8 @@ def test_danger_is_found(text, category):
         "ze wil niet meer naar hockey",
         "mijn zoon is zijn motivatie kwijt",
         "mijn broer slaat mijn zusje met een kussen",
+        "mn broer smijt zn controller door de kamer als hij verliest met fifa",
+        "hij heeft zich gesneden aan een blikje bij het opruimen",
         "mijn dochter is haar telefoon kwijt sinds gisteren",
     ],
 )
