@@ -225,7 +225,7 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         # Yes or no from the words and the intent only: the semantic yes/no reading is for the
         # form's closed questions and leans towards "yes" for a lone word ("school", "huisarts").
         reading = answers.yes_no(message.text, intent, message.confidence)
-        # Only a plain no clears the check: "nee, er was niks te eten" says more than no.
+        # A plain no (a few words) clears the check; a longer one only when its words lean nowhere near danger.
         plain = len(re.findall(r"\w+", message.text)) <= PLAIN_NO_WORDS and intent != "signal_danger"
         if reading == "no" and (
             plain or message.is_button or (intent != "signal_danger" and _plainly_harmless(message))

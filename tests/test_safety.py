@@ -26,6 +26,7 @@ from bot import knowledge, safety
         ("ik kras alleen een beetje met een schaar als ik boos ben", "self_harm"),
         ("ik heb gain zin meer in t leven", "suicide"),  # Gronings
         ("ie heb een blaffer bij zich", "acute_danger"),  # slang for a gun
+        ("laatst lag er een mes op tafel toen hij tegen me schreeuwde", "acute_danger"),
     ],
 )
 def test_danger_is_found(text, category):
