@@ -225,12 +225,15 @@ def decide_turn(slots: Mapping[str, Any], message: turn.Message, form_active: bo
         if kind == turn.ROUTE:
             return _end_form(outcome, "safety")
         if kind == turn.CHECK:
-            # The message may also answer the open question ("heel veel, ze eet niks meer"):
-            # keep that answer, and ask the next question after the check.
-            reading = read_turn(
-                answers_so_far, message.text, requested, list(message.entities), message.intent, message.semantic
-            )
-            updates = {} if reading.problem else dict(reading.updates)
+            # The message that raised the check may also answer the open question ("heel veel, ze
+            # eet niks meer"): keep that answer, and ask the next question after the check. An
+            # answer to the check itself (it is asked again) answers no question of the form.
+            updates: Dict[str, Any] = {}
+            if not slots.get("safety_check"):
+                reading = read_turn(
+                    answers_so_far, message.text, requested, list(message.entities), message.intent, message.semantic
+                )
+                updates = {} if reading.problem else dict(reading.updates)
             outcome.updates.update(updates)
             outcome.updates.update(
                 last_input="safety_check", requested_slot=next_question({**answers_so_far, **updates})

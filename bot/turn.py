@@ -112,9 +112,9 @@ class Outcome:
 
 # --- 1. the safety screen (also used by the handoff form and action_safety_route) --------------
 
-# What `screen` found: the route was given (end the form), the check was asked (ask nothing else
-# now), the check was answered "no" (ask the open question again), or it was passed by with an
-# answer to the open question (read the message as usual).
+# What `screen` found: the route was given (end the form), the check was asked or asked again (ask
+# nothing else now), the check was answered "no" (ask the open question again), or it was passed
+# by with an answer to the open question (read the message as usual).
 ROUTE, CHECK, RESUME, CLEARED = "route", "check", "resume", "cleared"
 # The texts of each route (texts.yml), by bot/safety.route_group.
 ROUTE_TEXTS = {
@@ -128,6 +128,13 @@ PLAIN_NO_WORDS = 4
 # Below this semantic danger an answer to an open question passes the check by ("ouders betrokken
 # en steunend"); an answer that leans towards danger gives the route.
 PASS_BY_BELOW = 0.35
+# A no that clears the check with more words after it ("nee hoor, het was een grapje"), unless
+# something follows that turns it ("nee, maar vanavond komt hij weer", "nog niet").
+_REAL_NO = re.compile(r"^(?:nee+|neen|nope|nah|no)\b", re.I)
+_BUT = re.compile(
+    r"\bmaar\b(?!\s+(?:een|even|één|gewoon|wat|zo|grapje)\b)|\b(?:wel|nog|straks|vanavond|vannacht|morgen|soms|als)\b",
+    re.I,
+)  # "maar" as "only" ("het was maar een grapje") does not turn a no
 # "ik durf niet te bellen", "kan ik niet gewoon chatten?": the chat options.
 WANTS_CHAT = re.compile(
     r"\b(?:chat\w*|typen|appen|whatsapp|schrijven|durf\w* (?:niet|nie) (?:te )?bellen|"
@@ -227,9 +234,7 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         reading = answers.yes_no(message.text, intent, message.confidence)
         # A plain no (a few words) clears the check; a longer one only when its words lean nowhere near danger.
         plain = len(re.findall(r"\w+", message.text)) <= PLAIN_NO_WORDS and intent != "signal_danger"
-        if reading == "no" and (
-            plain or message.is_button or (intent != "signal_danger" and _plainly_harmless(message))
-        ):
+        if reading == "no" and (plain or message.is_button or _a_plain_no_with_harmless_words(message)):
             # "nee hoor", or a no with more words that lean nowhere near danger ("nee hoor, het
             # was een ongelukje in de keuken"); "nee, er was niks te eten" says more than no.
             outcome = Outcome(updates={"safety_check": None, "safety_check_again": False})
@@ -243,7 +248,7 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
                 # Neither yes nor no, and nothing in it leans towards danger ("weet ik niet goed",
                 # "huisarts" before the role was asked): asked once more in other words, with the lines.
                 return CHECK, ask_again()
-        # "ja", "weet niet", "vanavond als iedereen slaapt": safer to give the route.
+        # "ja", a second unclear answer, "vanavond als iedereen slaapt": safer to give the route.
         return ROUTE, escalate(slots, message, also=pending_check)
     if intent == "signal_danger":
         if message.safety_level == CHECK:
@@ -254,6 +259,17 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
     if slots.get("safety_pending"):
         return ROUTE, follow_up(slots, message)
     return None
+
+
+def _a_plain_no_with_harmless_words(message: Message) -> bool:
+    """ "nee hoor, het was een grapje": a real no ("nee", not "nog niet" or "liever niet") with no
+    "maar" or "wel" after it, no signal of its own, and words that lean nowhere near danger."""
+    return (
+        message.intent != "signal_danger"
+        and bool(_REAL_NO.match(message.text.strip()))
+        and not _BUT.search(message.text)
+        and _plainly_harmless(message)
+    )
 
 
 def _plainly_harmless(message: Message) -> bool:

@@ -49,7 +49,6 @@ def test_danger_is_found(text, category):
         "ze wil niet meer naar hockey",
         "mijn zoon is zijn motivatie kwijt",
         "mijn broer slaat mijn zusje met een kussen",
-        "mn broer smijt zn controller door de kamer als hij verliest met fifa",
         "hij heeft zich gesneden aan een blikje bij het opruimen",
         "mijn dochter is haar telefoon kwijt sinds gisteren",
     ],

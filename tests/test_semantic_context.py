@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import List, Optional
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUtteranceReverted, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.nlu.semantic_reader import SemanticReader
@@ -56,6 +65,19 @@ def test_a_message_the_fallback_reverted_still_counts():
 )
 def test_no_earlier_message_otherwise(event: UserUttered):
     assert _earlier([event]) is None
+
+
+def test_not_while_a_check_or_a_route_is_open():
+    reader = SemanticReader(SemanticReader.get_default_config(), None, None)  # type: ignore[arg-type]
+    for slot in ("safety_check", "safety_pending"):
+        tracker = DialogueStateTracker.from_events(
+            "unit", [_said(HINT, 0.55), SlotSet(slot, True)], slots=[AnySlot(slot, mappings=[])]
+        )
+        assert reader._near_message(tracker) is None
+
+
+def test_not_across_a_new_session():
+    assert _earlier([_said(HINT, 0.55), SessionStarted()]) is None
 
 
 def test_nothing_before_the_first_message():

@@ -89,6 +89,20 @@ def test_an_answer_that_is_neither_yes_nor_no_gets_the_check_once_more_then_a_no
     assert keys(cleared) == ["safety_check_clear", "ask_duration"] and cleared.updates["safety_check"] is None
 
 
+def test_an_answer_to_the_check_asked_at_a_free_text_question_is_not_stored_as_its_answer():
+    slots = {**CLARIFIED, "requested_slot": "tried", "tried": None, "safety_check": ["unspecified"]}
+    again = clarification_turn(slots, _harmless("tja, dat is moeilijk te zeggen"))
+    assert keys(again) == ["safety_check_again"] and "tried" not in again.updates
+
+
+def test_a_no_that_something_turns_does_not_clear_the_check():
+    slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["violence"]}
+    outcome = clarification_turn(slots, _harmless("nog niet, maar vanavond komt hij weer thuis", "deny"))
+    assert keys(outcome) == ["safety_check_again"] and outcome.updates.get("safety_check", True) is not None
+    outcome = clarification_turn(slots, _harmless("nee, maar vanavond komt hij weer thuis", "deny"))
+    assert "safety_check_clear" not in keys(outcome)
+
+
 def test_a_no_with_more_words_clears_the_check_only_when_they_lean_nowhere_near_danger():
     slots = {**CLARIFIED, "requested_slot": "duration", "duration": None, "safety_check": ["neglect"]}
     cleared = clarification_turn(slots, _harmless("nee hoor, het was een ongelukje in de keuken", "deny"))

@@ -89,7 +89,7 @@ class SafetyScreen(GraphComponent):
             # Never a silently weaker screen: the outage is logged (no text) and counted.
             logger.warning("safety_screen.semantic_unavailable")
         verdict = grade(matched, cleared, classifier, semantic, self.config, settled=settled(text))
-        if not verdict.level:
+        if not verdict.level and not cleared:  # "nee, er wordt niet geslagen" stays cleared in context too
             verdict = in_context(semantic, self.config)
         # Which part fired, for the reports and for debugging (no text is copied here).
         message.set(

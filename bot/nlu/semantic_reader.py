@@ -29,7 +29,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -300,9 +300,16 @@ class SemanticReader(GraphComponent):
     def _near_message(self, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
         """The text of the user's previous message when it leaned towards danger without getting a
         signal (then the actions did not read the next message in its context), else None."""
-        # From all events: a message the fallback reverted ("Dat begreep ik niet") was still said.
-        events = tracker.events if tracker is not None else []
-        latest = next((event for event in reversed(events) if isinstance(event, UserUttered)), None)
+        if tracker is None or tracker.get_slot("safety_check") or tracker.get_slot("safety_pending"):
+            return None  # a check or a route is open: the actions read this message in that context
+        # From all events of this session: a message the fallback reverted ("Dat begreep ik niet") was still said.
+        latest = None
+        for event in reversed(tracker.events):
+            if isinstance(event, (SessionStarted, Restarted)):
+                break
+            if isinstance(event, UserUttered):
+                latest = event
+                break
         if latest is None or not latest.text or latest.text.startswith("/"):
             return None
         screened = (latest.parse_data or {}).get("safety_screen") or {}
@@ -315,8 +322,10 @@ class SemanticReader(GraphComponent):
     def _read_in_context(self, earlier: str, text: str) -> Dict[str, Any]:
         """The danger (and its kind) of the previous message and this one read together."""
         # The encoder keeps the first MAX_CHARS characters: keep this message whole, cut the earlier one.
-        room = max(0, sentence_encoder.MAX_CHARS - len(text) - 1)
-        joined = f"{earlier[-room:] if room else ''} {text}".strip()
+        room = sentence_encoder.MAX_CHARS - len(text) - 1
+        if room <= 0:
+            return {}  # no room for the earlier message: this one alone was read already
+        joined = f"{earlier[-room:]} {text}"
         vector = sentence_encoder.get_encoder().encode(joined)
         if vector is None:
             return {}  # the encoder is away: the outage is logged and counted by the encoder
