@@ -265,13 +265,7 @@ def grade(
     semantic = semantic or {}
     available = bool(semantic.get("available"))
     danger = float(semantic.get("danger", 0.0)) if available else 0.0
-    guess = []
-    if (
-        available
-        and semantic.get("category") in ROUTE_GROUPS
-        and float(semantic.get("category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5)
-    ):
-        guess = [semantic["category"]]
+    guess = _semantic_kind(semantic, thresholds) if available else []
     plainly_harmless = (available and danger < thresholds.get("semantic_floor", 0.0)) or settled
     if matched:
         return Verdict("check" if plainly_harmless else "route", list(matched))
@@ -292,9 +286,15 @@ def in_context(semantic: Optional[Dict[str, Any]], thresholds: Dict[str, float])
     danger = semantic.get("context_danger")
     if not semantic.get("available") or danger is None or float(danger) < thresholds["semantic_check"]:
         return Verdict(None, [])
-    sure_of_kind = float(semantic.get("context_category_confidence", 0.0)) >= thresholds.get("category_confidence", 0.5)
-    category = semantic.get("context_category")
-    return Verdict("check", [category] if sure_of_kind and category in ROUTE_GROUPS else ["unspecified"])
+    return Verdict("check", _semantic_kind(semantic, thresholds, "context_") or ["unspecified"])
+
+
+def _semantic_kind(semantic: Dict[str, Any], thresholds: Dict[str, float], prefix: str = "") -> List[str]:
+    """The category the semantic reading (``prefix`` "context_": read with the message before) is
+    sure enough of, as a one-item list; empty when it is unsure (then every line is shown)."""
+    category = semantic.get(f"{prefix}category")
+    confidence = float(semantic.get(f"{prefix}category_confidence", 0.0))
+    return [category] if category in ROUTE_GROUPS and confidence >= thresholds.get("category_confidence", 0.5) else []
 
 
 # --- crisis messages in other languages ---------------------------------------------------------

@@ -168,10 +168,7 @@ def escalate(slots: Mapping[str, Any], message: Message, also: Sequence[str] = (
     outcome.records.append(Record("safety", route=group))
     # The next message is read in this context first ("ja, elke avond"), not as a new question.
     outcome.updates.update(
-        safety_categories=sorted(set(seen) | set(categories)),
-        safety_pending=True,
-        safety_check=None,
-        safety_check_again=False,
+        safety_categories=sorted(set(seen) | set(categories)), safety_pending=True, safety_check=None
     )
     return outcome
 
@@ -184,6 +181,8 @@ def ask_check(message: Message) -> Outcome:
         outcome.say("safety_other_language", role=language)
     outcome.say("safety_check")
     outcome.records.append(Record("safety_check"))
+    # Every check starts here, so `safety_check_again` needs no reset anywhere else: it is read
+    # only while a check is open.
     outcome.updates.update(safety_check=message.safety_categories(), safety_check_again=False)
     return outcome
 
@@ -226,7 +225,7 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         if message.is_button and intent not in ("affirm", "deny", "signal_danger"):
             # A button of the open question instead of an answer to the check: no danger was
             # indicated, so the check is closed and the answer is read as usual.
-            return CLEARED, Outcome(updates={"safety_check": None, "safety_check_again": False})
+            return CLEARED, Outcome(updates={"safety_check": None})
         if intent == "signal_danger" and message.safety_level == ROUTE:
             return ROUTE, escalate(slots, message, also=pending_check)
         # Yes or no from the words and the intent only: the semantic yes/no reading is for the
@@ -237,12 +236,12 @@ def screen(slots: Mapping[str, Any], message: Message) -> Optional[Tuple[str, Ou
         if reading == "no" and (plain or message.is_button or _a_plain_no_with_harmless_words(message)):
             # "nee hoor", or a no with more words that lean nowhere near danger ("nee hoor, het
             # was een ongelukje in de keuken"); "nee, er was niks te eten" says more than no.
-            outcome = Outcome(updates={"safety_check": None, "safety_check_again": False})
+            outcome = Outcome(updates={"safety_check": None})
             outcome.say("safety_check_clear")
             return RESUME, outcome
         if reading != "yes" and intent != "signal_danger" and _answers_the_open_question(slots, message):
             # Passed by with an answer to the open question ("een half jaar"): the check is closed.
-            return CLEARED, Outcome(updates={"safety_check": None, "safety_check_again": False})
+            return CLEARED, Outcome(updates={"safety_check": None})
         if reading != "yes" and intent != "signal_danger" and _plainly_harmless(message):
             if not slots.get("safety_check_again"):
                 # Neither yes nor no, and nothing in it leans towards danger ("weet ik niet goed",

@@ -278,9 +278,7 @@ class SemanticReader(GraphComponent):
             return {"available": False}
         reading: Dict[str, Any] = {"available": True, "answers": {}}
         reading["danger"] = self._danger(vector, message.get(TEXT))
-        category = _probabilities(self.models["category"], vector)
-        best = max(category, key=category.get)
-        reading["category"], reading["category_confidence"] = best, round(category[best], 4)
+        reading["category"], reading["category_confidence"] = self._category(vector)
         for name, model in self.models.items():
             if name.startswith("answer:"):
                 scores = _probabilities(model, vector)
@@ -296,6 +294,12 @@ class SemanticReader(GraphComponent):
             letters = self.vectorizer.transform([text])
             danger = (danger + _probabilities(self.models["safety_chars"], letters).get("danger", 0.0)) / 2
         return round(float(danger), 4)
+
+    def _category(self, vector: np.ndarray) -> Tuple[str, float]:
+        """The kind of danger the vector resembles most, and how sure the reading is of it."""
+        scores = _probabilities(self.models["category"], vector)
+        best = max(scores, key=scores.get)
+        return best, round(scores[best], 4)
 
     def _near_message(self, tracker: Optional[DialogueStateTracker]) -> Optional[str]:
         """The text of the user's previous message when it leaned towards danger without getting a
@@ -330,10 +334,9 @@ class SemanticReader(GraphComponent):
         if vector is None:
             return {}  # the encoder is away: the outage is logged and counted by the encoder
         vector = np.asarray(vector, dtype=np.float32).reshape(-1)
-        category = _probabilities(self.models["category"], vector)
-        best = max(category, key=category.get)
+        category, confidence = self._category(vector)
         return {
             "context_danger": self._danger(vector, joined),
-            "context_category": best,
-            "context_category_confidence": round(category[best], 4),
+            "context_category": category,
+            "context_category_confidence": confidence,
         }
